@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fastbump.h - typed bump-pointer arenas: the public interface of libfastbump.
+ *
+ * Two arena kinds share one element model (run-time element size and
+ * alignment, an optional destructor, optional custom backing memory,
+ * size_t indices, checkpoints):
+ *
+ *   fbump_arena      single-thread; see fbump_arena_create(3)
+ *   fbump_fastarena  shared between threads, lock-free alloc, wait-free get;
+ *                    see fbump_fastarena_create(3)
+ *
+ * This header is self-contained, compiles as C99 or later and as C++, and
+ * does not include <stdatomic.h>: the inline fast paths use the GCC/Clang
+ * __atomic builtins.  The overview is fastbump(3).
+ */
+#ifndef FASTBUMP_H
+#define FASTBUMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Version ------------------------------------------------------------ */
+
+#define FASTBUMP_VERSION_MAJOR 1
+#define FASTBUMP_VERSION_MINOR 0
+#define FASTBUMP_VERSION_MICRO 0
+#define FASTBUMP_VERSION_STRING "1.0.0"
+/* 0xMMmmuu: compare with FASTBUMP_VERSION_HEX >= 0x010000 */
+#define FASTBUMP_VERSION_HEX \
+	((FASTBUMP_VERSION_MAJOR << 16) | (FASTBUMP_VERSION_MINOR << 8) | \
+	 FASTBUMP_VERSION_MICRO)
+
+/* ---- Attribute macros: vanish on compilers that lack them --------------- */
+
+#if defined(__GNUC__) || defined(__clang__)
+# define FBUMP_WARN_UNUSED __attribute__((__warn_unused_result__))
+# define FBUMP_NONNULL(...) __attribute__((__nonnull__(__VA_ARGS__)))
+# define FBUMP_PURE __attribute__((__pure__))
+# define FBUMP_MALLOC_LIKE __attribute__((__malloc__))
+# define FBUMP_LIKELY(x) __builtin_expect(!!(x), 1)
+# define FBUMP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+# define FBUMP_WARN_UNUSED
+# define FBUMP_NONNULL(...)
+# define FBUMP_PURE
+# define FBUMP_MALLOC_LIKE
+# define FBUMP_LIKELY(x) (x)
+# define FBUMP_UNLIKELY(x) (x)
+#endif
+
+/* FBUMP_EXPORT marks the library's public symbols; the build compiles with
+ * -fvisibility=hidden and defines FBUMP_BUILDING_LIBRARY. */
+#if defined(FBUMP_BUILDING_LIBRARY) && \
+	(defined(__GNUC__) || defined(__clang__))
+# define FBUMP_EXPORT __attribute__((__visibility__("default")))
+#else
+# define FBUMP_EXPORT
+#endif
+
+/* Alignment of a type, usable in C and C++. */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+# define FBUMP_ALIGNOF(type) alignof(type)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+# define FBUMP_ALIGNOF(type) _Alignof(type)
+#else
+# define FBUMP_ALIGNOF(type) offsetof(struct { char c_; type t_; }, t_)
+#endif
+
+/* ---- Shared element model ----------------------------------------------- */
+
+/* The index returned by a failed allocation. */
+#define FBUMP_NONE ((size_t)-1)
+
+/* A destructor runs once on each element that the arena destroys. */
+typedef void fbump_destructor_fn(void *elem, void *ctx);
+
+/* Custom backing memory.  Every field is required when the struct is given.
+ * alloc and realloc return memory aligned to at least 'align' (a power of
+ * two) or NULL; free receives the size the block was allocated with.
+ * The struct is copied at create time. */
+struct fbump_allocator {
+	void *(*alloc)(void *ctx, size_t size, size_t align);
+	void *(*realloc)(void *ctx, void *ptr, size_t old_size, size_t new_size,
+			 size_t align);
+	void (*free)(void *ctx, void *ptr, size_t size);
+	void *ctx;
+};
+
+/* Where the slots live (fbump_config.storage). */
+enum fbump_storage {
+	/* Default.  Address space reserved once (at the first allocation),
+	 * committed as the arena grows: elements never move, so pointers stay
+	 * valid until rollback, reset or destroy.  Slot memory comes from the
+	 * operating system, not from the custom allocator. */
+	FBUMP_STORAGE_VM = 0,
+	/* A fixed capacity (fbump_config.capacity elements) allocated at
+	 * create time from the allocator; elements never move; ENOSPC when
+	 * full.  Cheapest to create in large numbers. */
+	FBUMP_STORAGE_FIXED = 1,
+	/* Grows by realloc from the allocator: ELEMENTS MAY MOVE when the
+	 * arena grows, invalidating pointers (indices stay valid).
+	 * fbump_arena only. */
+	FBUMP_STORAGE_REALLOC = 2
+};
+
+/* Configuration of a new arena.  Initialise with FBUMP_CONFIG_INIT so that
+ * struct_size is right: the library reads only the fields that the caller's
+ * version of this struct has, so later versions can add fields at the end
+ * without breaking callers built against this one. */
+struct fbump_config {
+	size_t struct_size;	/* sizeof(struct fbump_config) */
+	size_t elem_size;	/* > 0 */
+	size_t elem_align;	/* power of two; 0 = alignof(max_align_t) */
+	fbump_destructor_fn *destructor; /* optional */
+	void *destructor_ctx;
+	const struct fbump_allocator *allocator; /* optional; NULL = malloc */
+	unsigned int storage;	/* enum fbump_storage */
+	unsigned int flags;	/* reserved, must be 0 */
+	/* VM: maximum number of elements (address space reserved), 0 = the
+	 * default reservation; FIXED: the capacity (required); REALLOC: the
+	 * initial capacity (0 = grow on first allocation). */
+	size_t capacity;
+};
+
+#define FBUMP_CONFIG_INIT_SIZED(size, align) \
+	{ sizeof(struct fbump_config), (size), (align), 0, 0, 0, 0, 0, 0 }
+#define FBUMP_CONFIG_INIT(type) \
+	FBUMP_CONFIG_INIT_SIZED(sizeof(type), FBUMP_ALIGNOF(type))
+
+/* A checkpoint: the length of one arena at one moment.  Copy it freely. */
+typedef struct fbump_checkpoint {
+	uint64_t arena_id;	/* which arena it belongs to */
+	size_t len;		/* length when taken */
+} fbump_checkpoint;
+
+/* The callback of drain: takes ownership of one element. */
+typedef void fbump_drain_fn(void *elem, size_t index, void *ctx);
+
+/* Runtime version: FASTBUMP_VERSION_HEX of the library actually loaded. */
+FBUMP_EXPORT unsigned int fbump_version(void);
+
+/* ---- fbump_arena: single-thread arena ----------------------------------- */
+
+typedef struct fbump_arena fbump_arena;
+
+/* Stable public prefix of every fbump_arena (part of the ABI): the inline
+ * fast paths below read it.  Never write it. */
+struct fbump_arena_head {
+	unsigned char *base;	/* slot 0, or NULL while nothing is stored */
+	size_t len;		/* live elements */
+	size_t stride;		/* bytes from one slot to the next */
+};
+
+FBUMP_EXPORT fbump_arena *fbump_arena_create(const struct fbump_config *cfg)
+	FBUMP_WARN_UNUSED;
+FBUMP_EXPORT int fbump_arena_destroy(fbump_arena *arena);
+
+FBUMP_EXPORT size_t fbump_arena_alloc(fbump_arena *arena, const void *value);
+FBUMP_EXPORT void *fbump_arena_alloc_uninit(fbump_arena *arena,
+					    size_t *index);
+FBUMP_EXPORT size_t fbump_arena_alloc_extend(fbump_arena *arena,
+					     const void *values, size_t n);
+
+FBUMP_EXPORT void *fbump_arena_try_get(const fbump_arena *arena,
+				       size_t index);
+FBUMP_EXPORT size_t fbump_arena_capacity(const fbump_arena *arena);
+FBUMP_EXPORT int fbump_arena_reserve(fbump_arena *arena, size_t additional);
+FBUMP_EXPORT int fbump_arena_shrink_to_fit(fbump_arena *arena);
+
+FBUMP_EXPORT fbump_checkpoint fbump_arena_checkpoint(const fbump_arena *arena);
+FBUMP_EXPORT int fbump_arena_rollback(fbump_arena *arena, fbump_checkpoint cp);
+FBUMP_EXPORT int fbump_arena_reset(fbump_arena *arena);
+FBUMP_EXPORT int fbump_arena_drain(fbump_arena *arena, fbump_drain_fn *fn,
+				   void *ctx);
+
+/* Element 'index' of 'arena'.  Precondition: index < fbump_arena_len(arena)
+ * (use fbump_arena_try_get for unchecked indices).  Costs what a[i] costs. */
+static inline void *fbump_arena_get(const fbump_arena *arena, size_t index)
+{
+	const struct fbump_arena_head *h = (const struct fbump_arena_head *)arena;
+	return h->base + index * h->stride;
+}
+
+static inline size_t fbump_arena_len(const fbump_arena *arena)
+{
+	return ((const struct fbump_arena_head *)arena)->len;
+}
+
+static inline int fbump_arena_is_empty(const fbump_arena *arena)
+{
+	return fbump_arena_len(arena) == 0;
+}
+
+/* The slice: slot 0 of fbump_arena_len() contiguous elements, NULL if none
+ * were ever stored. */
+static inline void *fbump_arena_data(const fbump_arena *arena)
+{
+	return ((const struct fbump_arena_head *)arena)->base;
+}
+
+static inline size_t fbump_arena_stride(const fbump_arena *arena)
+{
+	return ((const struct fbump_arena_head *)arena)->stride;
+}
+
+/* for each element, in order: 'var' is a 'type *' */
+#define FBUMP_ARENA_FOREACH(type, var, arena) \
+	for (type *var = (type *)fbump_arena_data(arena); \
+	     var != NULL && (unsigned char *)var < \
+		(unsigned char *)fbump_arena_data(arena) + \
+		fbump_arena_len(arena) * fbump_arena_stride(arena); \
+	     var = (type *)(void *)((unsigned char *)var + \
+				    fbump_arena_stride(arena)))
+
+/* ---- fbump_fastarena: arena shared between threads ---------------------- */
+
+typedef struct fbump_fastarena fbump_fastarena;
+
+/* Stable public prefix of every fbump_fastarena (part of the ABI).  The
+ * slot array never moves: base is fixed from create to destroy.  published
+ * is only ever read with __atomic acquire loads: its low bits
+ * (FBUMP_FASTARENA_COUNT_MASK) count the slots [0, count) that are written;
+ * the high bits are an epoch that rollback, reset and drain advance. */
+struct fbump_fastarena_head {
+	unsigned char *base;	/* slot 0 */
+	uint64_t published;	/* epoch << 40 | count */
+	size_t stride;		/* bytes from one slot to the next */
+};
+
+#define FBUMP_FASTARENA_COUNT_MASK ((((uint64_t)1) << 40) - 1)
+
+/* Statistics of a fastarena (fbump_fastarena_stats). */
+struct fbump_fastarena_stats {
+	size_t elements;	 /* published elements */
+	size_t reserved_slots;	 /* slots handed to writers (>= elements) */
+	size_t capacity;	 /* slots that can ever be handed out */
+	size_t bytes_committed;	 /* slot and flag memory made usable */
+	size_t bytes_reserved;	 /* address space held */
+};
+
+FBUMP_EXPORT fbump_fastarena *
+fbump_fastarena_create(const struct fbump_config *cfg) FBUMP_WARN_UNUSED;
+FBUMP_EXPORT int fbump_fastarena_destroy(fbump_fastarena *arena);
+
+FBUMP_EXPORT size_t fbump_fastarena_alloc(fbump_fastarena *arena,
+					  const void *value);
+FBUMP_EXPORT void *fbump_fastarena_alloc_begin(fbump_fastarena *arena,
+					       size_t *index);
+FBUMP_EXPORT int fbump_fastarena_alloc_publish(fbump_fastarena *arena,
+					       size_t index);
+FBUMP_EXPORT size_t fbump_fastarena_alloc_extend(fbump_fastarena *arena,
+						 const void *values, size_t n);
+
+FBUMP_EXPORT void *fbump_fastarena_try_get(const fbump_fastarena *arena,
+					   size_t index);
+FBUMP_EXPORT size_t fbump_fastarena_len(const fbump_fastarena *arena);
+FBUMP_EXPORT size_t fbump_fastarena_capacity(const fbump_fastarena *arena);
+FBUMP_EXPORT int fbump_fastarena_stats(const fbump_fastarena *arena,
+				       struct fbump_fastarena_stats *stats);
+
+FBUMP_EXPORT fbump_checkpoint
+fbump_fastarena_checkpoint(const fbump_fastarena *arena);
+FBUMP_EXPORT int fbump_fastarena_rollback(fbump_fastarena *arena,
+					  fbump_checkpoint cp);
+FBUMP_EXPORT int fbump_fastarena_reset(fbump_fastarena *arena);
+FBUMP_EXPORT int fbump_fastarena_drain(fbump_fastarena *arena,
+				       fbump_drain_fn *fn, void *ctx);
+
+/* Element 'index' if it is published or its writer has finished, else
+ * NULL.  Wait-free; safe from any thread. */
+static inline void *fbump_fastarena_get(const fbump_fastarena *arena,
+					size_t index)
+{
+	const struct fbump_fastarena_head *h =
+		(const struct fbump_fastarena_head *)arena;
+	/* acquire: pairs with the release that published the slot, so the
+	 * element's bytes are visible once index < published is seen. */
+	if (FBUMP_LIKELY(index < (__atomic_load_n(&h->published,
+						  __ATOMIC_ACQUIRE) &
+				  FBUMP_FASTARENA_COUNT_MASK)))
+		return h->base + index * h->stride;
+	return fbump_fastarena_try_get(arena, index);
+}
+
+/* The slice: slot 0 of the contiguous published prefix, whose length
+ * fbump_fastarena_len() returns.  Never NULL; never moves. */
+static inline void *fbump_fastarena_data(const fbump_fastarena *arena)
+{
+	return ((const struct fbump_fastarena_head *)arena)->base;
+}
+
+static inline size_t fbump_fastarena_stride(const fbump_fastarena *arena)
+{
+	return ((const struct fbump_fastarena_head *)arena)->stride;
+}
+
+/* for each published element, in order; the length is read once */
+#define FBUMP_FASTARENA_FOREACH(type, var, arena) \
+	for (type *var = (type *)fbump_fastarena_data(arena), \
+		  *var##_end_ = (type *)(void *)( \
+			(unsigned char *)fbump_fastarena_data(arena) + \
+			fbump_fastarena_len(arena) * \
+			fbump_fastarena_stride(arena)); \
+	     var < var##_end_; \
+	     var = (type *)(void *)((unsigned char *)var + \
+				    fbump_fastarena_stride(arena)))
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FASTBUMP_H */

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fastarena.c - fbump_fastarena, the arena shared between threads.
+ * The publication protocol is in publish.h; its design and proofs are in
+ * doc/design-fastarena.md.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "internal.h"
+#include "poison.h"
+#include "publish.h"
+#include "storage.h"
+
+struct fbump_fastarena {
+	struct fbump_fastarena_head head; /* public prefix: must stay first */
+	struct fbump_pub pub;
+	uint64_t id;
+	struct fbump_model model;
+	struct fbump_model flag_model;	/* one byte per slot */
+	struct fbump_store slots;
+	struct fbump_store flags;
+};
+
+static unsigned char *slot(const fbump_fastarena *a, size_t i)
+{
+	return a->head.base + i * a->head.stride;
+}
+
+/* pub_ensure_fn: commits slot and flag memory for slots [0, end). */
+static int ensure_slots(void *ctx, size_t end)
+{
+	fbump_fastarena *a = ctx;
+	int err = fbump_storage_grow_shared(&a->flags, end);
+
+	if (err == 0)
+		err = fbump_storage_grow_shared(&a->slots, end * a->head.stride);
+	return err;
+}
+
+/* Slots that storage of 'limit' bytes holds, within what the protocol's
+ * counters can count. */
+static size_t slots_in(size_t limit, size_t stride)
+{
+	size_t n = limit / stride;
+
+	return n < PUB_MAX_SLOTS ? n : PUB_MAX_SLOTS;
+}
+
+static int setup_storage(fbump_fastarena *a)
+{
+	int err;
+
+	a->flag_model = a->model;
+	a->flag_model.elem_size = 1;
+	a->flag_model.align = 1;
+	a->flag_model.stride = 1;
+	a->flag_model.destructor = NULL;
+	err = fbump_storage_init(&a->slots, &a->model, true);
+	if (err != 0)
+		return err;
+	/* the slot reservation may have come out smaller than asked */
+	a->pub.capacity = slots_in(a->slots.limit, a->head.stride);
+	a->flag_model.capacity = a->pub.capacity;
+	err = fbump_storage_init(&a->flags, &a->flag_model, true);
+	if (err == 0 && a->flags.limit < a->pub.capacity)
+		a->pub.capacity = a->flags.limit;
+	if (err == 0 && a->model.storage == FBUMP_STORAGE_FIXED)
+		memset(a->flags.base, 0, a->pub.capacity);
+	if (err != 0)
+		fbump_storage_fini(&a->slots);
+	return err;
+}
+
+FBUMP_EXPORT fbump_fastarena *fbump_fastarena_create(const struct fbump_config *cfg)
+{
+	struct fbump_model model;
+	fbump_fastarena *a;
+	int err = fbump_model_from_config(cfg, &model);
+
+	if (err == 0 && model.storage == FBUMP_STORAGE_REALLOC)
+		err = EINVAL;	/* slots of a shared arena must not move */
+	if (err != 0)
+		return fbump_fail_ptr(err);
+	a = fbump_model_alloc(&model, sizeof(*a));
+	if (a == NULL)
+		return fbump_fail_ptr(ENOMEM);
+	memset(a, 0, sizeof(*a));
+	a->model = model;
+	a->head.stride = model.stride;
+	a->id = fbump_new_arena_id();
+	err = setup_storage(a);
+	if (err != 0) {
+		fbump_model_free(&model, a, sizeof(*a));
+		return fbump_fail_ptr(err);
+	}
+	a->head.base = a->slots.base;
+	a->pub.published = &a->head.published;
+	a->pub.ready = a->flags.base;
+	FBUMP_ATOMIC_WORD(&a->head.published, sizeof(a->head.published));
+	FBUMP_ATOMIC_WORD(&a->pub.cursor, sizeof(a->pub.cursor));
+	FBUMP_ATOMIC_WORD(&a->slots.committed, sizeof(a->slots.committed));
+	FBUMP_ATOMIC_WORD(&a->flags.committed, sizeof(a->flags.committed));
+	fbump_poison(a->head.base, fbump_storage_committed(&a->slots));
+	return a;
+}
+
+/* Reserves n slots and returns the first, or FBUMP_NONE with errno. */
+static size_t reserve(fbump_fastarena *a, size_t n)
+{
+	size_t first;
+	int err = pub_reserve(&a->pub, n, &first, ensure_slots, a);
+
+	if (err != 0)
+		return fbump_fail_index(err);
+	fbump_unpoison_shared(slot(a, first), n * a->head.stride);
+	return first;
+}
+
+FBUMP_EXPORT size_t fbump_fastarena_alloc(fbump_fastarena *a, const void *value)
+{
+	size_t i;
+
+	if (a == NULL || value == NULL)
+		return fbump_fail_index(EINVAL);
+	i = reserve(a, 1);
+	if (i == FBUMP_NONE)
+		return FBUMP_NONE;
+	memcpy(slot(a, i), value, a->model.elem_size);
+	pub_finish(&a->pub, i, 1);
+	return i;
+}
+
+FBUMP_EXPORT void *fbump_fastarena_alloc_begin(fbump_fastarena *a, size_t *index)
+{
+	size_t i;
+
+	if (a == NULL || index == NULL)
+		return fbump_fail_ptr(EINVAL);
+	i = reserve(a, 1);
+	if (i == FBUMP_NONE)
+		return NULL;
+	*index = i;
+	return slot(a, i);
+}
+
+FBUMP_EXPORT int fbump_fastarena_alloc_publish(fbump_fastarena *a, size_t index)
+{
+	if (a == NULL || index >= pub_reserved(&a->pub) ||
+	    pub_is_ready(&a->pub, index))
+		return fbump_fail(EINVAL);
+	pub_finish(&a->pub, index, 1);
+	return 0;
+}
+
+FBUMP_EXPORT size_t fbump_fastarena_alloc_extend(fbump_fastarena *a,
+						 const void *values, size_t n)
+{
+	const unsigned char *src = values;
+	size_t bytes, first;
+
+	if (a == NULL || (values == NULL && n != 0))
+		return fbump_fail_index(EINVAL);
+	if (n == 0)
+		return pub_reserved(&a->pub);
+	if (!fbump_mul_ok(n, a->head.stride, &bytes) || n >= PUB_EXCLUSIVE)
+		return fbump_fail_index(EOVERFLOW);
+	first = reserve(a, n);
+	if (first == FBUMP_NONE)
+		return FBUMP_NONE;
+	if (a->model.elem_size == a->head.stride)
+		memcpy(slot(a, first), src, bytes);
+	else
+		for (size_t k = 0; k < n; k++)
+			memcpy(slot(a, first + k), src + k * a->model.elem_size,
+			       a->model.elem_size);
+	pub_finish(&a->pub, first, n);
+	return first;
+}
+
+FBUMP_EXPORT void *fbump_fastarena_try_get(const fbump_fastarena *a, size_t index)
+{
+	if (a == NULL)
+		return fbump_fail_ptr(EINVAL);
+	if (index >= pub_reserved(&a->pub))
+		return fbump_fail_ptr(ERANGE);
+	if (!pub_is_ready(&a->pub, index))
+		return fbump_fail_ptr(EAGAIN);
+	return slot(a, index);
+}
+
+FBUMP_EXPORT size_t fbump_fastarena_len(const fbump_fastarena *a)
+{
+	if (a == NULL) {
+		errno = EINVAL;
+		return 0;
+	}
+	/* helping is a write to the shared counter, not to the arena's
+	 * contents: len stays a const query for its callers */
+	return pub_advance((struct fbump_pub *)&a->pub);
+}
+
+FBUMP_EXPORT size_t fbump_fastarena_capacity(const fbump_fastarena *a)
+{
+	if (a == NULL) {
+		errno = EINVAL;
+		return 0;
+	}
+	return a->pub.capacity;
+}
+
+FBUMP_EXPORT int fbump_fastarena_stats(const fbump_fastarena *a,
+				       struct fbump_fastarena_stats *st)
+{
+	if (a == NULL || st == NULL)
+		return fbump_fail(EINVAL);
+	st->elements = fbump_fastarena_len(a);
+	st->reserved_slots = pub_reserved(&a->pub);
+	st->capacity = a->pub.capacity;
+	st->bytes_committed = fbump_storage_committed(&a->slots) +
+			      fbump_storage_committed(&a->flags);
+	st->bytes_reserved = a->slots.reserved + a->flags.reserved;
+	return 0;
+}
+
+FBUMP_EXPORT fbump_checkpoint fbump_fastarena_checkpoint(const fbump_fastarena *a)
+{
+	fbump_checkpoint cp = { 0, 0 };
+
+	if (a == NULL) {
+		errno = EINVAL;
+		return cp;
+	}
+	cp.arena_id = a->id;
+	cp.len = fbump_fastarena_len(a);
+	return cp;
+}
+
+/* Within an exclusive section: destroys slots from 'len' - 1 down to
+ * 'keep', shrinking the published count before each destructor runs. */
+static void truncate_to(fbump_fastarena *a, size_t len, size_t keep)
+{
+	for (size_t i = len; i > keep; i--) {
+		pub_drop_last(&a->pub, i - 1);
+		if (a->model.destructor != NULL)
+			a->model.destructor(slot(a, i - 1), a->model.destructor_ctx);
+	}
+	fbump_poison(slot(a, keep), (len - keep) * a->head.stride);
+}
+
+FBUMP_EXPORT int fbump_fastarena_rollback(fbump_fastarena *a, fbump_checkpoint cp)
+{
+	size_t len;
+	int err;
+
+	if (a == NULL || cp.arena_id != a->id)
+		return fbump_fail(EINVAL);
+	if ((err = pub_lock(&a->pub, &len)) != 0)
+		return fbump_fail(err);
+	if (cp.len > len) {
+		pub_unlock(&a->pub, len);
+		return fbump_fail(EINVAL);
+	}
+	truncate_to(a, len, cp.len);
+	pub_unlock(&a->pub, cp.len);
+	return 0;
+}
+
+FBUMP_EXPORT int fbump_fastarena_reset(fbump_fastarena *a)
+{
+	size_t len;
+	int err;
+
+	if (a == NULL)
+		return fbump_fail(EINVAL);
+	if ((err = pub_lock(&a->pub, &len)) != 0)
+		return fbump_fail(err);
+	truncate_to(a, len, 0);
+	pub_unlock(&a->pub, 0);
+	return 0;
+}
+
+FBUMP_EXPORT int fbump_fastarena_drain(fbump_fastarena *a, fbump_drain_fn *fn,
+				       void *ctx)
+{
+	size_t len;
+	int err;
+
+	if (a == NULL || fn == NULL)
+		return fbump_fail(EINVAL);
+	if ((err = pub_lock(&a->pub, &len)) != 0)
+		return fbump_fail(err);
+	for (size_t i = 0; i < len; i++)
+		fn(slot(a, i), i, ctx);
+	for (size_t i = len; i > 0; i--)
+		pub_drop_last(&a->pub, i - 1);
+	fbump_poison(a->head.base, len * a->head.stride);
+	pub_unlock(&a->pub, 0);
+	return 0;
+}
+
+FBUMP_EXPORT int fbump_fastarena_destroy(fbump_fastarena *a)
+{
+	struct fbump_model model;
+	size_t len;
+	int err;
+
+	if (a == NULL)
+		return 0;
+	if ((err = pub_lock(&a->pub, &len)) != 0)
+		return fbump_fail(err);
+	if (a->model.destructor != NULL)
+		for (size_t i = 0; i < len; i++)
+			a->model.destructor(slot(a, i), a->model.destructor_ctx);
+	fbump_unpoison(a->head.base, fbump_storage_committed(&a->slots));
+	fbump_storage_fini(&a->flags);
+	fbump_storage_fini(&a->slots);
+	model = a->model;
+	fbump_model_free(&model, a, sizeof(*a));
+	return 0;
+}

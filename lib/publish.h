@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * publish.h - the publication protocol of fbump_fastarena.
+ *
+ * Kept apart from the arena so that the same source is what a model checker
+ * checks (tests/model/).  It depends only on atomics.h and annotate.h.
+ * doc/design-fastarena.md explains the protocol and proves its invariants.
+ * "count" is the published count, the low bits of *published; its high
+ * bits are an epoch that every exclusive section advances.
+ *
+ *   I1  count <= cursor, and every slot below count is finished (written
+ *       by its writer).
+ *   I2  A reader that sees index < count (acquire) sees the slot's bytes:
+ *       a reader never sees an unwritten slot.
+ *   I3  count never decreases outside an exclusive section, and a helper
+ *       that read the flags before an exclusive section can never raise
+ *       the count after it (its CAS expects the old epoch).
+ *   I4  Once every writer has returned, pub_advance (which len, the slice
+ *       and the exclusive operations call) brings count to cursor: no
+ *       stall, whatever the interleaving.
+ *   I5  An exclusive section starts only when count == cursor (no writer
+ *       in flight), and no writer can reserve while it runs.
+ */
+#ifndef FBUMP_PUBLISH_H
+#define FBUMP_PUBLISH_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "annotate.h"
+#include "atomics.h"
+
+/* The top bit of cursor: an exclusive operation is running. */
+#define PUB_EXCLUSIVE ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
+/* *published = epoch << PUB_COUNT_BITS | count */
+#define PUB_COUNT_BITS 40
+#define PUB_COUNT_MASK ((((uint64_t)1) << PUB_COUNT_BITS) - 1)
+#define PUB_EPOCH_ONE (((uint64_t)1) << PUB_COUNT_BITS)
+/* The most slots an arena may have: the count must fit its bits. */
+#define PUB_MAX_SLOTS \
+	(PUB_COUNT_MASK < (uint64_t)(PUB_EXCLUSIVE - 1) ? \
+	 (size_t)PUB_COUNT_MASK : PUB_EXCLUSIVE - 1)
+
+static inline size_t pub_count(uint64_t word)
+{
+	return (size_t)(word & PUB_COUNT_MASK);
+}
+
+/* The same word with the count replaced. */
+static inline uint64_t pub_with_count(uint64_t word, size_t count)
+{
+	return (word & ~PUB_COUNT_MASK) | (uint64_t)count;
+}
+
+#ifdef FBUMP_RANDOM_YIELD
+/* Stress builds: a random sched_yield or short sleep at each protocol
+ * step, to widen the interleavings that a 2-core machine shows. */
+void fbump_protocol_step(void);
+# define PUB_STEP() fbump_protocol_step()
+#else
+# define PUB_STEP() ((void)0)
+#endif
+
+struct fbump_pub {
+	fbump_atomic_u64 *published;	/* the public head's field */
+	fbump_atomic_flag8 *ready;	/* one flag per slot */
+	size_t capacity;		/* slots that may be handed out */
+	/* slots handed out | PUB_EXCLUSIVE; kept two cache lines away from
+	 * the fields above and the count, which readers load, since every
+	 * writer writes it */
+	unsigned char pad_[128];
+	fbump_atomic_size cursor;
+};
+
+/* Makes memory usable for slots [0, end): 0 or an errno value. */
+typedef int pub_ensure_fn(void *ctx, size_t end);
+
+/* Reserves n contiguous slots with a single atomic step, never past
+ * capacity.  Returns 0 with *first set, EBUSY during an exclusive
+ * section, ENOSPC when they do not fit, or ensure's error; on failure
+ * nothing is reserved. */
+static inline int pub_reserve(struct fbump_pub *p, size_t n, size_t *first,
+			      pub_ensure_fn *ensure, void *ctx)
+{
+	/* acquire: pairs with pub_unlock's release, so the destructors and
+	 * flag clearing of a finished exclusive section happen before we
+	 * reuse its slots. */
+	size_t c = fbump_atomic_load(&p->cursor, FBUMP_ACQUIRE);
+	int err;
+
+	for (;;) {
+		if (c & PUB_EXCLUSIVE)
+			return EBUSY;
+		if (n > p->capacity - c)
+			return ENOSPC;
+		/* commit before reserving, so a failed commit reserves
+		 * nothing and the cursor never passes usable memory */
+		err = ensure(ctx, c + n);
+		if (err != 0)
+			return err;
+		PUB_STEP();
+		/* acquire on success, for the reason above (the value read
+		 * may be one a pub_unlock stored); acquire on failure since
+		 * we loop on the value seen. */
+		if (fbump_atomic_cas(&p->cursor, &c, c + n, FBUMP_ACQUIRE,
+				     FBUMP_ACQUIRE))
+			break;
+	}
+	FBUMP_HAPPENS_AFTER(&p->cursor);
+	*first = c;
+	return 0;
+}
+
+/* Length of the run of finished slots from 'from', below 'end'. */
+static inline size_t pub_scan(const struct fbump_pub *p, size_t from,
+			      size_t end)
+{
+	/* acquire: pairs with pub_finish's release; seeing the flag
+	 * makes the slot's bytes visible to us, and through our release in
+	 * pub_advance to whoever reads the published count. */
+	while (from < end && fbump_atomic_load(&p->ready[from], FBUMP_ACQUIRE)) {
+		FBUMP_HAPPENS_AFTER(&p->ready[from]);
+		from++;
+	}
+	return from;
+}
+
+/* Advances the published count over every finished slot it can see,
+ * helping the writers; returns the count it saw last.  Lock-free: each
+ * round either moves the count or sees another thread change the word. */
+static inline size_t pub_advance(struct fbump_pub *p)
+{
+	/* acquire: what we return lets the caller read slots below it, and
+	 * flags cleared by the exclusive section that stored this word are
+	 * seen as cleared. */
+	uint64_t word = fbump_atomic_load(p->published, FBUMP_ACQUIRE);
+
+	for (;;) {
+		size_t pub = pub_count(word);
+		/* relaxed: cursor only bounds the scan; the flags, read
+		 * with acquire, are what say a slot is finished. */
+		size_t end = fbump_atomic_load(&p->cursor, FBUMP_RELAXED) &
+			     ~PUB_EXCLUSIVE;
+		size_t to = pub_scan(p, pub, end);
+
+		if (to == pub) {
+			FBUMP_HAPPENS_AFTER(p->published);
+			return pub;
+		}
+		PUB_STEP();
+		FBUMP_HAPPENS_BEFORE(p->published);
+		/* The CAS expects the epoch too: if an exclusive section ran
+		 * since we loaded the word, the flags we scanned may be stale
+		 * and the CAS fails (I3).
+		 * release on success: hands the slots' bytes, which we
+		 * acquired through their flags, on to every reader that
+		 * acquires the word.  acquire on failure: we continue from
+		 * the newer word and may return its count. */
+		if (fbump_atomic_cas(p->published, &word,
+				     pub_with_count(word, to), FBUMP_RELEASE,
+				     FBUMP_ACQUIRE))
+			word = pub_with_count(word, to);
+	}
+}
+
+/* Marks slots [first, first + n), now written, as finished, then helps
+ * advance the published prefix.  Never waits for another writer. */
+static inline void pub_finish(struct fbump_pub *p, size_t first, size_t n)
+{
+	/* acquire: so that, on the fast path below, our store cannot be
+	 * ordered before the load that justified it, and helping starts from
+	 * a count whose slots we may read. */
+	uint64_t word = fbump_atomic_load(p->published, FBUMP_ACQUIRE);
+
+	if (pub_count(word) == first) {
+		/* Fast path, the usual case without contention: we are at the
+		 * front.  No other thread can move the count past 'first'
+		 * while we have not set ready[first], and we never set it, so
+		 * a plain store suffices where the flags and a CAS would
+		 * otherwise be needed.
+		 * release: our slots' bytes are visible to every reader that
+		 * acquires the count (I2). */
+		FBUMP_HAPPENS_BEFORE(p->published);
+		fbump_atomic_store(p->published, pub_with_count(word, first + n),
+				   FBUMP_RELEASE);
+	} else {
+		for (size_t i = first; i < first + n; i++) {
+			FBUMP_HAPPENS_BEFORE(&p->ready[i]);
+			/* release: the slot's bytes, written before, are
+			 * visible to whoever acquires this flag (pub_scan,
+			 * pub_is_ready). */
+			fbump_atomic_store(&p->ready[i], 1, FBUMP_RELEASE);
+		}
+	}
+	PUB_STEP();
+	pub_advance(p);
+}
+
+/* Slots handed out so far (published or not). */
+static inline size_t pub_reserved(const struct fbump_pub *p)
+{
+	/* acquire: a reader that then checks a slot below this figure
+	 * must see flags cleared by the last exclusive section. */
+	return fbump_atomic_load(&p->cursor, FBUMP_ACQUIRE) & ~PUB_EXCLUSIVE;
+}
+
+/* Whether slot i (below pub_reserved) has been finished by its writer. */
+static inline int pub_is_ready(const struct fbump_pub *p, size_t i)
+{
+	/* acquire: pairs with pub_finish's release, so the caller may
+	 * read the slot. */
+	if (i < pub_count(fbump_atomic_load(p->published, FBUMP_ACQUIRE)) ||
+	    fbump_atomic_load(&p->ready[i], FBUMP_ACQUIRE)) {
+		FBUMP_HAPPENS_AFTER(&p->ready[i]);
+		FBUMP_HAPPENS_AFTER(p->published);
+		return 1;
+	}
+	return 0;
+}
+
+/* Takes exclusive use: succeeds, returning 0 with *len the element count,
+ * only when no writer is in flight and no other exclusive section runs;
+ * else EBUSY and nothing changed.  While held, pub_reserve fails. */
+static inline int pub_lock(struct fbump_pub *p, size_t *len)
+{
+	/* acquire: see pub_reserve. */
+	size_t c = fbump_atomic_load(&p->cursor, FBUMP_ACQUIRE);
+
+	if (c & PUB_EXCLUSIVE)
+		return EBUSY;
+	if (pub_advance(p) != c)
+		return EBUSY;	/* a reserved slot is not finished */
+	/* acquire: orders our later accesses to the slots after the
+	 * finishing of every slot below c, which pub_advance acquired.
+	 * The CAS fails if any writer reserved since we read c. */
+	if (!fbump_atomic_cas(&p->cursor, &c, c | PUB_EXCLUSIVE,
+			      FBUMP_ACQUIRE, FBUMP_RELAXED))
+		return EBUSY;
+	FBUMP_HAPPENS_AFTER(&p->cursor);
+	/* A new epoch: a helper that scanned the flags before now can no
+	 * longer move the count (I3).  acq_rel: release so a thread that
+	 * acquires the new word sees everything before it; acquire is
+	 * harmless and keeps the read-modify-write simple to reason about. */
+	FBUMP_HAPPENS_BEFORE(p->published);
+	fbump_atomic_fetch_add(p->published, PUB_EPOCH_ONE, FBUMP_ACQ_REL);
+	*len = c;
+	return 0;
+}
+
+/* Within an exclusive section: shrinks the published count to 'len' and
+ * clears the flag of slot 'len', before the slot's destructor runs. */
+static inline void pub_drop_last(struct fbump_pub *p, size_t len)
+{
+	/* relaxed: no writer runs (I5); the release below orders the
+	 * cleared flag before any thread that acquires the lowered count,
+	 * and pub_unlock's release before the next writer of this slot. */
+	fbump_atomic_store(&p->ready[len], 0, FBUMP_RELAXED);
+	/* relaxed load: only this thread changes the word now; no helper's
+	 * CAS can succeed in the new epoch, since count == cursor.
+	 * release store: the slots still below 'len' were acquired by
+	 * pub_lock; a thread that later reads this count may read them. */
+	uint64_t word = fbump_atomic_load(p->published, FBUMP_RELAXED);
+
+	FBUMP_HAPPENS_BEFORE(p->published);
+	fbump_atomic_store(p->published, pub_with_count(word, len),
+			   FBUMP_RELEASE);
+}
+
+/* Ends an exclusive section with 'len' slots handed out, all finished. */
+static inline void pub_unlock(struct fbump_pub *p, size_t len)
+{
+	FBUMP_HAPPENS_BEFORE(&p->cursor);
+	/* release: pairs with pub_reserve's acquire (see there). */
+	fbump_atomic_store(&p->cursor, len, FBUMP_RELEASE);
+}
+
+#endif /* FBUMP_PUBLISH_H */

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * storage.c - slot memory in the three modes of enum fbump_storage.
+ */
+#include "config.h"
+
+#include <stdint.h>
+
+#include "storage.h"
+#include "vm.h"
+
+/* Smallest first commit or allocation, so tiny arenas do not grow by a
+ * few bytes at a time. */
+#define MIN_STEP ((size_t)64 << 10)
+
+static size_t round_up(size_t n, size_t to)
+{
+	return (n + to - 1) & ~(to - 1);
+}
+
+/* How far to grow from 'have' when 'need' bytes are wanted: at least
+ * double, at least MIN_STEP, never past 'limit'. */
+static size_t grow_target(size_t have, size_t need, size_t limit)
+{
+	size_t t = have > SIZE_MAX / 2 ? SIZE_MAX : have * 2;
+
+	if (t < MIN_STEP)
+		t = MIN_STEP;
+	if (t < need)
+		t = need;
+	return t < limit ? t : limit;
+}
+
+/* Where a VM commit that must reach 'need' should end: whole pages, within
+ * the reservation. */
+static size_t vm_commit_target(const struct fbump_store *st, size_t have,
+			       size_t need)
+{
+	size_t t = round_up(grow_target(have, need, st->reserved),
+			    fbump_vm_page_size());
+
+	return t < st->reserved ? t : st->reserved;
+}
+
+static int vm_limit(const struct fbump_model *m, size_t *limit)
+{
+	size_t page = fbump_vm_page_size();
+	size_t bytes;
+
+	if (m->capacity == 0) {
+		*limit = FBUMP_DEFAULT_RESERVATION;
+		return 0;
+	}
+	if (!fbump_mul_ok(m->capacity, m->stride, &bytes) ||
+	    bytes > SIZE_MAX - page || bytes > PTRDIFF_MAX)
+		return EOVERFLOW;
+	*limit = bytes;
+	return 0;
+}
+
+/* Reserves st->limit bytes, rounded up to pages; if the system refuses,
+ * halves the request (keeping at least 'need' bytes) and lowers the limit
+ * to what it got. */
+static int vm_reserve(struct fbump_store *st, size_t need)
+{
+	size_t page = fbump_vm_page_size();
+	size_t size = round_up(st->limit, page);
+	size_t floor = round_up(need ? need : 1, page);
+
+	for (;;) {
+		void *base = fbump_vm_reserve(size, st->model->align, &st->map,
+					      &st->map_size);
+		if (base != NULL) {
+			st->base = base;
+			st->reserved = size;
+			if (size < st->limit)
+				st->limit = size;
+			return 0;
+		}
+		if (size / 2 < floor)
+			return ENOMEM;
+		size = round_up(size / 2, page);
+	}
+}
+
+int fbump_storage_init(struct fbump_store *st, const struct fbump_model *m,
+		       bool reserve_now)
+{
+	size_t bytes = 0;
+	int err;
+
+	st->base = NULL;
+	st->map = NULL;
+	st->map_size = 0;
+	st->reserved = 0;
+	st->model = m;
+	fbump_atomic_init(&st->committed, 0);
+
+	switch (m->storage) {
+	case FBUMP_STORAGE_VM:
+		err = vm_limit(m, &st->limit);
+		if (err == 0 && reserve_now)
+			err = vm_reserve(st, 0);
+		return err;
+	case FBUMP_STORAGE_FIXED:
+		if (m->capacity == 0)
+			return EINVAL;
+		if (!fbump_mul_ok(m->capacity, m->stride, &bytes) ||
+		    bytes > PTRDIFF_MAX)
+			return EOVERFLOW;
+		st->base = m->allocator.alloc(m->allocator.ctx, bytes, m->align);
+		if (st->base == NULL)
+			return ENOMEM;
+		st->limit = st->reserved = bytes;
+		fbump_atomic_init(&st->committed, bytes);
+		return 0;
+	default: /* FBUMP_STORAGE_REALLOC */
+		st->limit = PTRDIFF_MAX - (PTRDIFF_MAX % m->stride);
+		if (m->capacity == 0)
+			return 0;
+		if (!fbump_mul_ok(m->capacity, m->stride, &bytes) ||
+		    bytes > st->limit)
+			return EOVERFLOW;
+		st->base = m->allocator.alloc(m->allocator.ctx, bytes, m->align);
+		if (st->base == NULL)
+			return ENOMEM;
+		fbump_atomic_init(&st->committed, bytes);
+		return 0;
+	}
+}
+
+static int realloc_grow(struct fbump_store *st, size_t have, size_t need)
+{
+	const struct fbump_allocator *a = &st->model->allocator;
+	size_t target = grow_target(have, need, st->limit);
+	void *p;
+
+	target -= target % st->model->stride;
+	if (st->base == NULL)
+		p = a->alloc(a->ctx, target, st->model->align);
+	else
+		p = a->realloc(a->ctx, st->base, have, target, st->model->align);
+	if (p == NULL)
+		return ENOMEM;
+	st->base = p;
+	fbump_atomic_store(&st->committed, target, FBUMP_RELAXED); /* owner only */
+	return 0;
+}
+
+int fbump_storage_grow(struct fbump_store *st, size_t need)
+{
+	size_t have = fbump_storage_committed(st);
+	size_t target;
+	int err;
+
+	if (need > st->limit) /* before 'have': VM commits whole pages */
+		return st->model->storage == FBUMP_STORAGE_REALLOC ? ENOMEM
+								   : ENOSPC;
+	if (need <= have)
+		return 0;
+	if (st->model->storage == FBUMP_STORAGE_REALLOC)
+		return realloc_grow(st, have, need);
+	if (st->model->storage == FBUMP_STORAGE_FIXED)
+		return ENOSPC;
+	if (st->base == NULL && (err = vm_reserve(st, need)) != 0)
+		return err;
+	if (need > st->limit)
+		return ENOSPC;
+	target = vm_commit_target(st, have, need);
+	err = fbump_vm_commit(st->base + have, target - have);
+	if (err != 0)
+		return err;
+	fbump_atomic_store(&st->committed, target, FBUMP_RELAXED); /* owner only */
+	return 0;
+}
+
+int fbump_storage_grow_shared(struct fbump_store *st, size_t need)
+{
+	/* acquire: pairs with the release CAS below, so a thread that sees
+	 * another's larger figure also sees that its commit has finished and
+	 * may touch those pages. */
+	size_t have = fbump_atomic_load(&st->committed, FBUMP_ACQUIRE);
+	size_t target;
+	int err;
+
+	if (need <= have)
+		return 0;
+	if (need > st->limit || st->model->storage != FBUMP_STORAGE_VM)
+		return ENOSPC;
+	target = vm_commit_target(st, have, need);
+	/* Threads that race here commit overlapping ranges: mprotect of an
+	 * already writable page is harmless, and the figure only grows. */
+	err = fbump_vm_commit(st->base + have, target - have);
+	if (err != 0)
+		return err;
+	/* release on success: publishes the finished commit (see the acquire
+	 * above); acquire on failure: we may return at once on the newer
+	 * figure, which must then be as usable as if we had loaded it. */
+	while (have < target &&
+	       !fbump_atomic_cas(&st->committed, &have, target, FBUMP_RELEASE,
+				 FBUMP_ACQUIRE))
+		;
+	return 0;
+}
+
+void fbump_storage_shrink(struct fbump_store *st, size_t keep)
+{
+	size_t have = fbump_storage_committed(st);
+	const struct fbump_allocator *a = &st->model->allocator;
+
+	if (st->base == NULL || keep >= have)
+		return;
+	if (st->model->storage == FBUMP_STORAGE_VM) {
+		keep = round_up(keep, fbump_vm_page_size());
+		if (keep >= have)
+			return;
+		fbump_vm_decommit(st->base + keep, have - keep);
+	} else if (st->model->storage == FBUMP_STORAGE_REALLOC) {
+		if (keep == 0) {
+			a->free(a->ctx, st->base, have);
+			st->base = NULL;
+		} else {
+			void *p = a->realloc(a->ctx, st->base, have, keep,
+					     st->model->align);
+			if (p == NULL)
+				return; /* keeping the larger block is fine */
+			st->base = p;
+		}
+	} else {
+		return; /* FIXED keeps its block */
+	}
+	fbump_atomic_store(&st->committed, keep, FBUMP_RELAXED); /* owner only */
+}
+
+void fbump_storage_fini(struct fbump_store *st)
+{
+	const struct fbump_allocator *a = &st->model->allocator;
+
+	if (st->model->storage == FBUMP_STORAGE_VM)
+		fbump_vm_release(st->map, st->map_size);
+	else if (st->base != NULL)
+		a->free(a->ctx, st->base, fbump_storage_committed(st));
+	st->base = NULL;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * storage.h - the slot memory of an arena, in one of three modes
+ * (enum fbump_storage): VM (reserve once, commit as needed, never moves),
+ * FIXED (one heap block), REALLOC (a heap block that may move).
+ */
+#ifndef FBUMP_STORAGE_H
+#define FBUMP_STORAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "atomics.h"
+#include "internal.h"
+
+struct fbump_store {
+	unsigned char *base;	/* slot memory; NULL until first use */
+	/* bytes usable at base; grows by fbump_storage_grow_shared while
+	 * other threads read it, so it is atomic */
+	fbump_atomic_size committed;
+	size_t limit;		/* bytes that may ever be used */
+	size_t reserved;	/* bytes of address space held (VM: pages) */
+	void *map;		/* VM: the reservation, for release */
+	size_t map_size;
+	const struct fbump_model *model;
+};
+
+/* Bytes reserved for a VM arena whose configuration gives no capacity:
+ * small enough that a process holds thousands of arenas, large enough for
+ * hundreds of millions of small elements. */
+#define FBUMP_DEFAULT_RESERVATION \
+	(sizeof(void *) >= 8 ? (size_t)4 << 30 : (size_t)64 << 20)
+
+/* Sets up 'st' for 'model'.  FIXED allocates its block now; VM reserves
+ * address space now if 'reserve_now', else at the first grow; REALLOC
+ * allocates the configured initial capacity, if any.  Returns 0, ENOMEM,
+ * EINVAL (FIXED without a capacity) or EOVERFLOW (capacity * stride). */
+int fbump_storage_init(struct fbump_store *st, const struct fbump_model *model,
+		       bool reserve_now);
+
+/* Single-thread: makes at least 'need' bytes usable, growing in large
+ * steps.  REALLOC may move base.  Returns 0, ENOMEM or ENOSPC (the limit);
+ * on failure nothing changed. */
+int fbump_storage_grow(struct fbump_store *st, size_t need);
+
+/* The same, safe to call from many threads at once on a VM or FIXED
+ * storage whose base is already set; base never moves. */
+int fbump_storage_grow_shared(struct fbump_store *st, size_t need);
+
+/* Single-thread: gives back memory beyond the first 'keep' bytes where the
+ * mode can (VM decommits whole pages, REALLOC shrinks the block). */
+void fbump_storage_shrink(struct fbump_store *st, size_t keep);
+
+void fbump_storage_fini(struct fbump_store *st);
+
+/* Bytes usable now; for a single-thread owner or an exclusive caller. */
+static inline size_t fbump_storage_committed(const struct fbump_store *st)
+{
+	/* relaxed: callers are the owning thread, or hold exclusive use, or
+	 * only report the figure; nothing is read through it. */
+	return fbump_atomic_load(&((struct fbump_store *)st)->committed,
+				 FBUMP_RELAXED);
+}
+
+#endif /* FBUMP_STORAGE_H */

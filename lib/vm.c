@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vm.c - virtual memory on POSIX mmap/mprotect/madvise.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vm.h"
+
+#ifdef FBUMP_TESTING
+int (*fbump_vm_fault_hook)(void);
+# define INJECTED_FAULT() (fbump_vm_fault_hook != NULL && fbump_vm_fault_hook())
+#else
+# define INJECTED_FAULT() 0
+#endif
+
+size_t fbump_vm_page_size(void)
+{
+	static size_t page;
+	/* relaxed: the value is a constant of the process; a thread that
+	 * reads 0 recomputes and stores the same number, so no ordering with
+	 * anything else is needed, only freedom from a data race. */
+	size_t p = __atomic_load_n(&page, __ATOMIC_RELAXED);
+
+	if (p == 0) {
+		long v = sysconf(_SC_PAGESIZE);
+
+		p = v > 0 ? (size_t)v : 4096;
+		__atomic_store_n(&page, p, __ATOMIC_RELAXED); /* as above */
+	}
+	return p;
+}
+
+void *fbump_vm_reserve(size_t size, size_t align, void **map, size_t *map_size)
+{
+	size_t page = fbump_vm_page_size();
+	size_t extra = align > page ? align : 0;
+	unsigned char *m;
+	uintptr_t aligned;
+
+	if (INJECTED_FAULT() || size > SIZE_MAX - extra) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	m = mmap(NULL, size + extra, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	aligned = ((uintptr_t)m + (align - 1)) & ~(uintptr_t)(align - 1);
+	if (align <= page)
+		aligned = (uintptr_t)m;
+	*map = m;
+	*map_size = size + extra;
+	return (void *)aligned;
+}
+
+int fbump_vm_commit(void *p, size_t size)
+{
+	if (INJECTED_FAULT())
+		return ENOMEM;
+	if (size == 0)
+		return 0;
+	if (mprotect(p, size, PROT_READ | PROT_WRITE) != 0)
+		return ENOMEM;
+	return 0;
+}
+
+void fbump_vm_decommit(void *p, size_t size)
+{
+	if (size == 0)
+		return;
+	/* Drop the pages first so they stop counting as resident, then make
+	 * the range inaccessible so a stale pointer faults. */
+	(void)madvise(p, size, MADV_DONTNEED);
+	(void)mprotect(p, size, PROT_NONE);
+}
+
+void fbump_vm_release(void *map, size_t map_size)
+{
+	if (map != NULL)
+		(void)munmap(map, map_size);
+}
