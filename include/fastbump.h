@@ -310,6 +310,334 @@ static inline size_t fbump_fastarena_stride(const fbump_fastarena *arena)
 	     var = (type *)(void *)((unsigned char *)var + \
 				    fbump_fastarena_stride(arena)))
 
+/* ---- Typed layer: FBUMP_ARENA_TYPED, FBUMP_FASTARENA_TYPED -------------- */
+/*
+ * Generators in the style of BSD <sys/queue.h> and <sys/tree.h>.  At file
+ * scope,
+ *
+ *	FBUMP_ARENA_TYPED(node_arena, struct node);
+ *	FBUMP_FASTARENA_TYPED(event_log, struct event);
+ *
+ * define, for each name, a handle type 'name', an index type 'name_idx',
+ * a destructor descriptor 'name_dtor', a drain callback type
+ * 'name_drain_fn', the element type 'name_elem' and static inline functions
+ * name_create, name_alloc, name_get, ... whose signatures carry the element
+ * type: an element, an index or a handle of another arena type is a compile
+ * error, not a silent reinterpretation.  Every function is a thin wrapper
+ * around the untyped API above; the handle and the index are structs of one
+ * member and cost nothing at run time.  The element size and alignment are
+ * always those of the type, so the stride is sizeof(type) and name_data()
+ * is an ordinary array.  FBUMP_TYPED_FOREACH(name, var, arena) iterates.
+ * Unused generated functions do not warn.  See fbump_typed(3).
+ */
+
+#if defined(__GNUC__) || defined(__clang__)
+# define FBUMP_UNUSED __attribute__((__unused__))
+#else
+# define FBUMP_UNUSED
+#endif
+
+/* Types and functions common to both kinds; raw_type is the untyped arena.
+ * Internal: use FBUMP_ARENA_TYPED or FBUMP_FASTARENA_TYPED. */
+#define FBUMP_TYPED_COMMON_(name, type, raw_type) \
+typedef type name##_elem; \
+typedef struct name { raw_type *raw_; } name; \
+typedef struct name##_idx { size_t i; } name##_idx; \
+typedef struct name##_dtor { \
+	void (*fn)(name##_elem *elem, void *ctx); \
+	void *ctx; \
+} name##_dtor; \
+typedef void name##_drain_fn(name##_elem *elem, name##_idx idx, void *ctx); \
+struct name##_drain_ctx_ { name##_drain_fn *fn; void *ctx; }; \
+FBUMP_UNUSED static inline name##_idx name##_idx_make(size_t i) \
+{ \
+	name##_idx idx; \
+	idx.i = i; \
+	return idx; \
+} \
+FBUMP_UNUSED static inline name##_idx name##_idx_none(void) \
+{ \
+	return name##_idx_make(FBUMP_NONE); \
+} \
+FBUMP_UNUSED static inline int name##_idx_valid(name##_idx idx) \
+{ \
+	return idx.i != FBUMP_NONE; \
+} \
+FBUMP_UNUSED static inline raw_type *name##_raw(const name *a) \
+{ \
+	return a->raw_; \
+} \
+FBUMP_UNUSED static void name##_dtor_tramp_(void *elem, void *ctx) \
+{ \
+	const name##_dtor *d = (const name##_dtor *)ctx; \
+	d->fn((name##_elem *)elem, d->ctx); \
+} \
+FBUMP_UNUSED static void name##_drain_tramp_(void *elem, size_t index, \
+					      void *ctx) \
+{ \
+	const struct name##_drain_ctx_ *d = \
+		(const struct name##_drain_ctx_ *)ctx; \
+	d->fn((name##_elem *)elem, name##_idx_make(index), d->ctx); \
+} \
+/* the configuration: cfg (NULL = defaults) with the element size and \
+ * alignment of the type and the typed destructor */ \
+FBUMP_UNUSED static inline struct fbump_config \
+name##_config_(const struct fbump_config *cfg, const name##_dtor *dtor) \
+{ \
+	struct fbump_config c = FBUMP_CONFIG_INIT(name##_elem); \
+	if (cfg != NULL) { \
+		c = *cfg; \
+		c.struct_size = sizeof c; \
+		c.elem_size = sizeof(name##_elem); \
+		c.elem_align = FBUMP_ALIGNOF(name##_elem); \
+	} \
+	c.destructor = NULL; \
+	c.destructor_ctx = NULL; \
+	if (dtor != NULL && dtor->fn != NULL) { \
+		c.destructor = name##_dtor_tramp_; \
+		c.destructor_ctx = (void *)(uintptr_t)dtor; \
+	} \
+	return c; \
+}
+
+/* FBUMP_ARENA_TYPED(name, type): a typed fbump_arena; see fbump_typed(3). */
+#define FBUMP_ARENA_TYPED(name, type) \
+FBUMP_TYPED_COMMON_(name, type, fbump_arena) \
+FBUMP_UNUSED static inline int name##_create_config(name *out, \
+	const struct fbump_config *cfg, const name##_dtor *dtor) \
+{ \
+	struct fbump_config c = name##_config_(cfg, dtor); \
+	out->raw_ = fbump_arena_create(&c); \
+	return out->raw_ != NULL ? 0 : -1; \
+} \
+FBUMP_UNUSED static inline int name##_create(name *out, \
+					     const name##_dtor *dtor) \
+{ \
+	return name##_create_config(out, NULL, dtor); \
+} \
+FBUMP_UNUSED static inline int name##_destroy(name *a) \
+{ \
+	int e = fbump_arena_destroy(a->raw_); \
+	if (e == 0) \
+		a->raw_ = NULL; \
+	return e; \
+} \
+FBUMP_UNUSED static inline name##_idx name##_alloc(name *a, \
+						   const name##_elem *value) \
+{ \
+	return name##_idx_make(fbump_arena_alloc(a->raw_, value)); \
+} \
+FBUMP_UNUSED static inline name##_elem *name##_alloc_uninit(name *a, \
+							    name##_idx *idx) \
+{ \
+	size_t i = FBUMP_NONE; \
+	name##_elem *p = (name##_elem *)fbump_arena_alloc_uninit(a->raw_, &i); \
+	if (idx != NULL) \
+		idx->i = p != NULL ? i : FBUMP_NONE; \
+	return p; \
+} \
+FBUMP_UNUSED static inline name##_idx name##_alloc_extend(name *a, \
+	const name##_elem *values, size_t n) \
+{ \
+	return name##_idx_make(fbump_arena_alloc_extend(a->raw_, values, n)); \
+} \
+FBUMP_UNUSED static inline name##_elem *name##_get(const name *a, \
+						   name##_idx idx) \
+{ \
+	return (name##_elem *)fbump_arena_get(a->raw_, idx.i); \
+} \
+FBUMP_UNUSED static inline name##_elem *name##_try_get(const name *a, \
+						       name##_idx idx) \
+{ \
+	return (name##_elem *)fbump_arena_try_get(a->raw_, idx.i); \
+} \
+FBUMP_UNUSED static inline size_t name##_len(const name *a) \
+{ \
+	return fbump_arena_len(a->raw_); \
+} \
+FBUMP_UNUSED static inline int name##_is_empty(const name *a) \
+{ \
+	return fbump_arena_is_empty(a->raw_); \
+} \
+FBUMP_UNUSED static inline name##_elem *name##_data(const name *a) \
+{ \
+	return (name##_elem *)fbump_arena_data(a->raw_); \
+} \
+FBUMP_UNUSED static inline size_t name##_capacity(const name *a) \
+{ \
+	return fbump_arena_capacity(a->raw_); \
+} \
+FBUMP_UNUSED static inline int name##_reserve(name *a, size_t additional) \
+{ \
+	return fbump_arena_reserve(a->raw_, additional); \
+} \
+FBUMP_UNUSED static inline int name##_shrink_to_fit(name *a) \
+{ \
+	return fbump_arena_shrink_to_fit(a->raw_); \
+} \
+FBUMP_UNUSED static inline fbump_checkpoint name##_checkpoint(const name *a) \
+{ \
+	return fbump_arena_checkpoint(a->raw_); \
+} \
+FBUMP_UNUSED static inline int name##_rollback(name *a, fbump_checkpoint cp) \
+{ \
+	return fbump_arena_rollback(a->raw_, cp); \
+} \
+FBUMP_UNUSED static inline int name##_reset(name *a) \
+{ \
+	return fbump_arena_reset(a->raw_); \
+} \
+FBUMP_UNUSED static inline int name##_drain(name *a, name##_drain_fn *fn, \
+					    void *ctx) \
+{ \
+	struct name##_drain_ctx_ d; \
+	if (fn == NULL) \
+		return fbump_arena_drain(a->raw_, NULL, ctx); \
+	d.fn = fn; \
+	d.ctx = ctx; \
+	return fbump_arena_drain(a->raw_, name##_drain_tramp_, &d); \
+} \
+/* FBUMP_TYPED_FOREACH helpers: the length is re-read at every step */ \
+FBUMP_UNUSED static inline size_t name##_iter_n_(const name *a) \
+{ \
+	(void)a; \
+	return 0; \
+} \
+FBUMP_UNUSED static inline name##_elem *name##_iter_(const name *a, \
+						     size_t i, size_t n) \
+{ \
+	(void)n; \
+	return i < fbump_arena_len(a->raw_) ? \
+		(name##_elem *)fbump_arena_get(a->raw_, i) : NULL; \
+} \
+struct name
+
+/* FBUMP_FASTARENA_TYPED(name, type): a typed fbump_fastarena; see
+ * fbump_typed(3). */
+#define FBUMP_FASTARENA_TYPED(name, type) \
+FBUMP_TYPED_COMMON_(name, type, fbump_fastarena) \
+FBUMP_UNUSED static inline int name##_create_config(name *out, \
+	const struct fbump_config *cfg, const name##_dtor *dtor) \
+{ \
+	struct fbump_config c = name##_config_(cfg, dtor); \
+	out->raw_ = fbump_fastarena_create(&c); \
+	return out->raw_ != NULL ? 0 : -1; \
+} \
+FBUMP_UNUSED static inline int name##_create(name *out, \
+					     const name##_dtor *dtor) \
+{ \
+	return name##_create_config(out, NULL, dtor); \
+} \
+FBUMP_UNUSED static inline int name##_destroy(name *a) \
+{ \
+	int e = fbump_fastarena_destroy(a->raw_); \
+	if (e == 0) \
+		a->raw_ = NULL; \
+	return e; \
+} \
+FBUMP_UNUSED static inline name##_idx name##_alloc(name *a, \
+						   const name##_elem *value) \
+{ \
+	return name##_idx_make(fbump_fastarena_alloc(a->raw_, value)); \
+} \
+FBUMP_UNUSED static inline name##_elem *name##_alloc_begin(name *a, \
+							   name##_idx *idx) \
+{ \
+	size_t i = FBUMP_NONE; \
+	name##_elem *p = (name##_elem *)fbump_fastarena_alloc_begin(a->raw_, \
+		idx != NULL ? &i : NULL); \
+	if (idx != NULL) \
+		idx->i = p != NULL ? i : FBUMP_NONE; \
+	return p; \
+} \
+FBUMP_UNUSED static inline int name##_alloc_publish(name *a, name##_idx idx) \
+{ \
+	return fbump_fastarena_alloc_publish(a->raw_, idx.i); \
+} \
+FBUMP_UNUSED static inline name##_idx name##_alloc_extend(name *a, \
+	const name##_elem *values, size_t n) \
+{ \
+	return name##_idx_make(fbump_fastarena_alloc_extend(a->raw_, values, \
+							    n)); \
+} \
+FBUMP_UNUSED static inline name##_elem *name##_get(const name *a, \
+						   name##_idx idx) \
+{ \
+	return (name##_elem *)fbump_fastarena_get(a->raw_, idx.i); \
+} \
+FBUMP_UNUSED static inline name##_elem *name##_try_get(const name *a, \
+						       name##_idx idx) \
+{ \
+	return (name##_elem *)fbump_fastarena_try_get(a->raw_, idx.i); \
+} \
+FBUMP_UNUSED static inline size_t name##_len(const name *a) \
+{ \
+	return fbump_fastarena_len(a->raw_); \
+} \
+FBUMP_UNUSED static inline int name##_is_empty(const name *a) \
+{ \
+	return fbump_fastarena_len(a->raw_) == 0; \
+} \
+FBUMP_UNUSED static inline name##_elem *name##_data(const name *a) \
+{ \
+	return (name##_elem *)fbump_fastarena_data(a->raw_); \
+} \
+FBUMP_UNUSED static inline size_t name##_capacity(const name *a) \
+{ \
+	return fbump_fastarena_capacity(a->raw_); \
+} \
+FBUMP_UNUSED static inline int name##_stats(const name *a, \
+	struct fbump_fastarena_stats *stats) \
+{ \
+	return fbump_fastarena_stats(a->raw_, stats); \
+} \
+FBUMP_UNUSED static inline fbump_checkpoint name##_checkpoint(const name *a) \
+{ \
+	return fbump_fastarena_checkpoint(a->raw_); \
+} \
+FBUMP_UNUSED static inline int name##_rollback(name *a, fbump_checkpoint cp) \
+{ \
+	return fbump_fastarena_rollback(a->raw_, cp); \
+} \
+FBUMP_UNUSED static inline int name##_reset(name *a) \
+{ \
+	return fbump_fastarena_reset(a->raw_); \
+} \
+FBUMP_UNUSED static inline int name##_drain(name *a, name##_drain_fn *fn, \
+					    void *ctx) \
+{ \
+	struct name##_drain_ctx_ d; \
+	if (fn == NULL) \
+		return fbump_fastarena_drain(a->raw_, NULL, ctx); \
+	d.fn = fn; \
+	d.ctx = ctx; \
+	return fbump_fastarena_drain(a->raw_, name##_drain_tramp_, &d); \
+} \
+/* FBUMP_TYPED_FOREACH helpers: the published length is read once */ \
+FBUMP_UNUSED static inline size_t name##_iter_n_(const name *a) \
+{ \
+	return fbump_fastarena_len(a->raw_); \
+} \
+FBUMP_UNUSED static inline name##_elem *name##_iter_(const name *a, \
+						     size_t i, size_t n) \
+{ \
+	return i < n ? (name##_elem *)fbump_fastarena_data(a->raw_) + i : NULL; \
+} \
+struct name
+
+/* for each element of a typed arena 'arena' (a 'name *'), in order: 'var'
+ * is a 'name_elem *'.  fbump_arena kinds re-read the length at every step,
+ * fbump_fastarena kinds read the published length once.  break and
+ * continue work as in any loop. */
+#define FBUMP_TYPED_FOREACH(name, var, arena) \
+	for (size_t var##_i_ = 0, var##_n_ = name##_iter_n_(arena); \
+	     var##_i_ != FBUMP_NONE; var##_i_ = FBUMP_NONE) \
+		for (name##_elem *var; \
+		     (var = name##_iter_(arena, var##_i_, var##_n_)) != NULL; \
+		     var##_i_++)
+
+/* ---- End of the typed layer --------------------------------------------- */
+
 #ifdef __cplusplus
 }
 #endif

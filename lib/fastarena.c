@@ -13,6 +13,8 @@
 #include "publish.h"
 #include "storage.h"
 
+/* Allocated on a cache-line boundary: head.published and pub.cursor, which
+ * every writer writes, share the first line (see struct fbump_pub). */
 struct fbump_fastarena {
 	struct fbump_fastarena_head head; /* public prefix: must stay first */
 	struct fbump_pub pub;
@@ -83,7 +85,7 @@ FBUMP_EXPORT fbump_fastarena *fbump_fastarena_create(const struct fbump_config *
 		err = EINVAL;	/* slots of a shared arena must not move */
 	if (err != 0)
 		return fbump_fail_ptr(err);
-	a = fbump_model_alloc(&model, sizeof(*a));
+	a = fbump_model_alloc_aligned(&model, sizeof(*a), FBUMP_CACHE_LINE);
 	if (a == NULL)
 		return fbump_fail_ptr(ENOMEM);
 	memset(a, 0, sizeof(*a));

@@ -65,7 +65,12 @@ int fbump_model_from_config(const struct fbump_config *cfg,
 extern const struct fbump_allocator fbump_default_allocator;
 
 void *fbump_model_alloc(const struct fbump_model *m, size_t size);
+void *fbump_model_alloc_aligned(const struct fbump_model *m, size_t size,
+				size_t align);
 void fbump_model_free(const struct fbump_model *m, void *p, size_t size);
+
+/* Bytes in a cache line, for laying out shared counters. */
+#define FBUMP_CACHE_LINE 64
 
 /* A fresh, never-zero identity for a new arena, so that a checkpoint of one
  * arena is rejected by every other. */

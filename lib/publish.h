@@ -64,14 +64,14 @@ void fbump_protocol_step(void);
 #endif
 
 struct fbump_pub {
+	/* Slots handed out | PUB_EXCLUSIVE.  The arena keeps it in the
+	 * cache line of the published word: a writer writes both, so under
+	 * contention one transfer of the line serves the reservation and
+	 * the publication. */
+	fbump_atomic_size cursor;
 	fbump_atomic_u64 *published;	/* the public head's field */
 	fbump_atomic_flag8 *ready;	/* one flag per slot */
 	size_t capacity;		/* slots that may be handed out */
-	/* slots handed out | PUB_EXCLUSIVE; kept two cache lines away from
-	 * the fields above and the count, which readers load, since every
-	 * writer writes it */
-	unsigned char pad_[128];
-	fbump_atomic_size cursor;
 };
 
 /* Makes memory usable for slots [0, end): 0 or an errno value. */

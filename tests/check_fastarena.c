@@ -53,24 +53,42 @@
  * shows. */
 #define VAL(i) ((long)(i) * 10 + 1)
 
-/* ---- helpers ---------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
+/* The call fails with errno 'err' (read at once: a passing ck_assert
+ * may itself call into libc). */
 #define ASSERT_FAILS_INDEX(call, err) do {			\
+	size_t r_;						\
+	int e_;							\
+								\
 	errno = 0;						\
-	ck_assert_uint_eq((call), FBUMP_NONE);			\
-	ck_assert_int_eq(errno, (err));				\
+	r_ = (call);						\
+	e_ = errno;						\
+	ck_assert_uint_eq(r_, FBUMP_NONE);			\
+	ck_assert_int_eq(e_, (err));				\
 } while (0)
 
 #define ASSERT_FAILS_PTR(call, err) do {			\
+	const void *r_;						\
+	int e_;							\
+								\
 	errno = 0;						\
-	ck_assert_ptr_null((call));				\
-	ck_assert_int_eq(errno, (err));				\
+	r_ = (call);						\
+	e_ = errno;						\
+	ck_assert_ptr_null(r_);					\
+	ck_assert_int_eq(e_, (err));				\
 } while (0)
 
+/* Status calls return the errno value and also set errno. */
 #define ASSERT_FAILS_STATUS(call, err) do {			\
+	int r_;							\
+	int e_;							\
+								\
 	errno = 0;						\
-	ck_assert_int_eq((call), (err));			\
-	ck_assert_int_eq(errno, (err));				\
+	r_ = (call);						\
+	e_ = errno;						\
+	ck_assert_int_eq(r_, (err));				\
+	ck_assert_int_eq(e_, (err));				\
 } while (0)
 
 static size_t scaled(size_t normal, size_t small)
@@ -124,6 +142,12 @@ static fbump_fastarena *create_ok(const struct fbump_config *cfg)
 
 	ck_assert_msg(a != NULL, "create failed: %s", strerror(errno));
 	return a;
+}
+
+/* The storage of a loop test: VM for _i == 0, FIXED for 1. */
+static unsigned int storage_of(int i)
+{
+	return i ? FBUMP_STORAGE_FIXED : FBUMP_STORAGE_VM;
 }
 
 static fbump_fastarena *new_arena(unsigned int storage, size_t capacity)
@@ -222,7 +246,7 @@ static size_t foreach_count(const fbump_fastarena *a)
 	return n;
 }
 
-/* ---- create ------------------------------------------------------------------ */
+/* ---- create -------------------------------------------------------------- */
 
 static void assert_empty(const fbump_fastarena *a)
 {
@@ -335,9 +359,7 @@ END_TEST
 
 static void expect_create_fails(const struct fbump_config *cfg, int err)
 {
-	errno = 0;
-	ck_assert_ptr_null(fbump_fastarena_create(cfg));
-	ck_assert_int_eq(errno, err);
+	ASSERT_FAILS_PTR(fbump_fastarena_create(cfg), err);
 	ck_assert_int_eq(tu_alloc_live_blocks(), 0);
 }
 
@@ -455,21 +477,25 @@ START_TEST(test_create_too_large)
 		struct fbump_config cfg = long_config(storages[k],
 						      SIZE_MAX / sizeof(long));
 
+		fbump_fastarena *a;
+		int err;
+
 		errno = 0;
-		ck_assert_ptr_null(fbump_fastarena_create(&cfg));
-		ck_assert_msg(errno == EOVERFLOW || errno == ENOMEM,
-			      "errno %d", errno);
+		a = fbump_fastarena_create(&cfg);
+		err = errno;
+		ck_assert_ptr_null(a);
+		ck_assert_msg(err == EOVERFLOW || err == ENOMEM, "errno %d",
+			      err);
 		ck_assert_int_eq(tu_alloc_live_blocks(), 0);
 	}
 }
 END_TEST
 
-/* ---- alloc, get, try_get ----------------------------------------------------- */
+/* ---- alloc, get, try_get ------------------------------------------------- */
 
 START_TEST(test_alloc_indices_and_values)
 {
-	fbump_fastarena *a = new_arena(_i ? FBUMP_STORAGE_FIXED : FBUMP_STORAGE_VM,
-				       _i ? 200 : VM_SMALL);
+	fbump_fastarena *a = new_arena(storage_of(_i), _i ? 200 : VM_SMALL);
 	unsigned char *base = fbump_fastarena_data(a);
 	long v = 42;
 
@@ -477,7 +503,8 @@ START_TEST(test_alloc_indices_and_values)
 	ck_assert_uint_eq(fbump_fastarena_len(a), 100);
 	assert_values(a, 0, 100);
 	for (size_t i = 0; i < 100; i++) {
-		ck_assert_ptr_eq(fbump_fastarena_get(a, i), base + i * sizeof(long));
+		ck_assert_ptr_eq(fbump_fastarena_get(a, i),
+				 base + i * sizeof(long));
 		ck_assert_ptr_eq(fbump_fastarena_try_get(a, i),
 				 fbump_fastarena_get(a, i));
 	}
@@ -540,7 +567,7 @@ START_TEST(test_get_unpublished_eagain)
 }
 END_TEST
 
-/* ---- alloc_begin, alloc_publish ------------------------------------------------ */
+/* ---- alloc_begin, alloc_publish ------------------------------------------ */
 
 START_TEST(test_begin_einval)
 {
@@ -648,7 +675,8 @@ START_TEST(test_begin_blocks_prefix_not_writers)
 	ck_assert_uint_eq(fbump_fastarena_len(a), 0);
 	ck_assert_uint_eq(reserved_of(a), 10);
 	for (size_t i = 1; i < 10; i++)
-		ck_assert_int_eq(*(long *)fbump_fastarena_try_get(a, i), VAL(i));
+		ck_assert_int_eq(*(long *)fbump_fastarena_try_get(a, i),
+				 VAL(i));
 	*p = VAL(0);
 	ck_assert_int_eq(fbump_fastarena_alloc_publish(a, s), 0);
 	ck_assert_uint_eq(fbump_fastarena_len(a), 10);
@@ -657,12 +685,11 @@ START_TEST(test_begin_blocks_prefix_not_writers)
 }
 END_TEST
 
-/* ---- alloc_extend --------------------------------------------------------------- */
+/* ---- alloc_extend -------------------------------------------------------- */
 
 START_TEST(test_extend_contiguous)
 {
-	fbump_fastarena *a = new_arena(_i ? FBUMP_STORAGE_FIXED : FBUMP_STORAGE_VM,
-				       _i ? 100 : VM_SMALL);
+	fbump_fastarena *a = new_arena(storage_of(_i), _i ? 100 : VM_SMALL);
 	long v[10];
 
 	fill(a, 2);
@@ -702,8 +729,9 @@ START_TEST(test_extend_zero)
 {
 	fbump_fastarena *a = new_arena(FBUMP_STORAGE_VM, VM_SMALL);
 	struct state s;
-	size_t i;
+	size_t i, r;
 	long v = 5, *p;
+	int err;
 
 	ck_assert_uint_eq(fbump_fastarena_alloc_extend(a, NULL, 0), 0);
 	fill(a, 3);
@@ -713,8 +741,10 @@ START_TEST(test_extend_zero)
 	ck_assert_ptr_nonnull(p);
 	s = state_of(a);
 	errno = 0;
-	ck_assert_uint_eq(fbump_fastarena_alloc_extend(a, NULL, 0), 4);
-	ck_assert_int_eq(errno, 0);
+	r = fbump_fastarena_alloc_extend(a, NULL, 0);
+	err = errno;
+	ck_assert_uint_eq(r, 4);
+	ck_assert_int_eq(err, 0);
 	assert_state(a, &s);
 	*p = VAL(3);
 	ck_assert_ptr_null(fbump_fastarena_get(a, 3));
@@ -744,18 +774,21 @@ START_TEST(test_extend_overflow)
 	struct state s;
 	long v = 1;
 	size_t r;
+	int err;
 
 	fill(a, 1);
 	s = state_of(a);
 	/* n * stride overflows */
-	ASSERT_FAILS_INDEX(fbump_fastarena_alloc_extend(a, &v, SIZE_MAX), EOVERFLOW);
+	ASSERT_FAILS_INDEX(fbump_fastarena_alloc_extend(a, &v, SIZE_MAX),
+			   EOVERFLOW);
 	ASSERT_FAILS_INDEX(fbump_fastarena_alloc_extend(a, &v,
 				SIZE_MAX / sizeof(long) + 1), EOVERFLOW);
 	/* n * stride fits, (len + n) * stride does not: all or nothing */
 	errno = 0;
 	r = fbump_fastarena_alloc_extend(a, &v, SIZE_MAX / sizeof(long));
+	err = errno;
 	ck_assert_uint_eq(r, FBUMP_NONE);
-	ck_assert_msg(errno == EOVERFLOW || errno == ENOSPC, "errno %d", errno);
+	ck_assert_msg(err == EOVERFLOW || err == ENOSPC, "errno %d", err);
 	assert_state(a, &s);
 	fill(a, 1);
 	assert_values(a, 0, 2);
@@ -774,7 +807,8 @@ START_TEST(test_extend_overflow_stride1)
 	a = create_ok(&cfg);
 	ck_assert_uint_eq(fbump_fastarena_alloc(a, &c), 0);
 	/* len + n overflows */
-	ASSERT_FAILS_INDEX(fbump_fastarena_alloc_extend(a, &c, SIZE_MAX), EOVERFLOW);
+	ASSERT_FAILS_INDEX(fbump_fastarena_alloc_extend(a, &c, SIZE_MAX),
+			   EOVERFLOW);
 	ck_assert_uint_eq(reserved_of(a), 1);
 	ck_assert_uint_eq(fbump_fastarena_alloc(a, &c), 1);
 	free_arena(a);
@@ -789,7 +823,7 @@ START_TEST(test_extend_stride_gt_elem_size)
 	fbump_fastarena *a;
 
 	cfg.allocator = tu_allocator();
-	cfg.storage = _i ? FBUMP_STORAGE_FIXED : FBUMP_STORAGE_VM;
+	cfg.storage = storage_of(_i);
 	cfg.capacity = 64;
 	a = create_ok(&cfg);
 	for (size_t k = 0; k < sizeof(in); k++)
@@ -811,12 +845,11 @@ START_TEST(test_extend_stride_gt_elem_size)
 }
 END_TEST
 
-/* ---- len, data, stride, FOREACH --------------------------------------------------- */
+/* ---- len, data, stride, FOREACH ------------------------------------------ */
 
 START_TEST(test_data_never_moves)
 {
-	fbump_fastarena *a = new_arena(_i ? FBUMP_STORAGE_FIXED : FBUMP_STORAGE_VM,
-				       _i ? 50000 : VM_SMALL);
+	fbump_fastarena *a = new_arena(storage_of(_i), _i ? 50000 : VM_SMALL);
 	void *base = fbump_fastarena_data(a);
 
 	ck_assert_ptr_nonnull(base);
@@ -888,25 +921,32 @@ START_TEST(test_queries_null)
 	fbump_fastarena *a = new_arena(FBUMP_STORAGE_VM, VM_SMALL);
 	struct fbump_fastarena_stats st;
 	fbump_checkpoint cp;
+	size_t r;
+	int err;
 
 	errno = 0;
-	ck_assert_uint_eq(fbump_fastarena_len(NULL), 0);
-	ck_assert_int_eq(errno, EINVAL);
+	r = fbump_fastarena_len(NULL);
+	err = errno;
+	ck_assert_uint_eq(r, 0);
+	ck_assert_int_eq(err, EINVAL);
 	errno = 0;
-	ck_assert_uint_eq(fbump_fastarena_capacity(NULL), 0);
-	ck_assert_int_eq(errno, EINVAL);
+	r = fbump_fastarena_capacity(NULL);
+	err = errno;
+	ck_assert_uint_eq(r, 0);
+	ck_assert_int_eq(err, EINVAL);
 	ASSERT_FAILS_STATUS(fbump_fastarena_stats(NULL, &st), EINVAL);
 	ASSERT_FAILS_STATUS(fbump_fastarena_stats(a, NULL), EINVAL);
 	errno = 0;
 	cp = fbump_fastarena_checkpoint(NULL);
-	ck_assert_int_eq(errno, EINVAL);
+	err = errno;
+	ck_assert_int_eq(err, EINVAL);
 	ck_assert_uint_eq(cp.arena_id, 0);
 	ck_assert_uint_eq(cp.len, 0);
 	free_arena(a);
 }
 END_TEST
 
-/* ---- capacity and full -------------------------------------------------------------- */
+/* ---- capacity and full --------------------------------------------------- */
 
 /* Fills an arena of capacity n, checks every way of running past it, and
  * that the arena stays usable. */
@@ -967,7 +1007,7 @@ START_TEST(test_full_fixed_small)
 }
 END_TEST
 
-/* ---- growth across many commits ------------------------------------------------------ */
+/* ---- growth across many commits ------------------------------------------ */
 
 #define HELD 64
 
@@ -1002,7 +1042,8 @@ START_TEST(test_growth_pointers_stable)
 	}
 	for (uint64_t i = 0; i < n; i++)
 		if (((uint64_t *)base)[i] != i * 0x9e3779b97f4a7c15u)
-			ck_abort_msg("element %llu changed", (unsigned long long)i);
+			ck_abort_msg("element %llu changed",
+				     (unsigned long long)i);
 	/* it grew in several steps */
 	ck_assert_uint_lt(first_commit, n * sizeof(uint64_t));
 	ck_assert_uint_ge(stats_of(a).bytes_committed, n * sizeof(uint64_t));
@@ -1010,7 +1051,7 @@ START_TEST(test_growth_pointers_stable)
 }
 END_TEST
 
-/* ---- stats ------------------------------------------------------------------------------ */
+/* ---- stats --------------------------------------------------------------- */
 
 START_TEST(test_stats_empty_vm)
 {
@@ -1060,7 +1101,7 @@ START_TEST(test_stats_grow_with_use)
 }
 END_TEST
 
-/* ---- checkpoint, rollback, reset, drain, destroy ---------------------------------------- */
+/* ---- checkpoint, rollback, reset, drain, destroy ------------------------- */
 
 #define PROBE_CAP 64
 #define REENTRANT_CALLS 7
@@ -1126,9 +1167,12 @@ static void check_reads(struct probe *p)
 	    fbump_fastarena_checkpoint(a).arena_id == 0 ||
 	    fbump_fastarena_capacity(a) == 0 || fbump_fastarena_data(a) == NULL)
 		p->bad_reads++;
-	if (len > 0 && (fbump_fastarena_get(a, len - 1) == NULL ||
-			*(long *)fbump_fastarena_get(a, len - 1) != VAL(len - 1)))
-		p->bad_reads++;
+	if (len > 0) {
+		const long *last = fbump_fastarena_get(a, len - 1);
+
+		if (last == NULL || *last != VAL(len - 1))
+			p->bad_reads++;
+	}
 }
 
 static void probe_record(struct probe *p, const void *elem, size_t index)
@@ -1152,6 +1196,16 @@ static void probe_destructor(void *elem, void *ctx)
 static void probe_drain(void *elem, size_t index, void *ctx)
 {
 	probe_record(ctx, elem, index);
+}
+
+/* Forgets what the probe saw. */
+static void probe_clear(struct probe *p, bool reenter)
+{
+	fbump_fastarena *a = p->arena;
+
+	memset(p, 0, sizeof(*p));
+	p->arena = a;
+	p->reenter = reenter;
 }
 
 static fbump_fastarena *probed_arena(struct probe *p, unsigned int storage)
@@ -1181,8 +1235,7 @@ static void assert_destroyed_reverse(const struct probe *p, size_t from,
 START_TEST(test_rollback_reverse_order)
 {
 	struct probe p;
-	fbump_fastarena *a = probed_arena(&p, _i ? FBUMP_STORAGE_FIXED
-						 : FBUMP_STORAGE_VM);
+	fbump_fastarena *a = probed_arena(&p, storage_of(_i));
 	fbump_checkpoint cp;
 
 	fill(a, 4);
@@ -1215,7 +1268,8 @@ START_TEST(test_rollback_to_len_is_noop)
 
 	fill(a, 3);
 	s = state_of(a);
-	ck_assert_int_eq(fbump_fastarena_rollback(a, fbump_fastarena_checkpoint(a)), 0);
+	ck_assert_int_eq(fbump_fastarena_rollback(a,
+			 fbump_fastarena_checkpoint(a)), 0);
 	ck_assert_uint_eq(p.calls, 0);
 	assert_state(a, &s);
 	assert_values(a, 0, 3);
@@ -1259,8 +1313,7 @@ END_TEST
 START_TEST(test_reset)
 {
 	struct probe p;
-	fbump_fastarena *a = probed_arena(&p, _i ? FBUMP_STORAGE_FIXED
-						 : FBUMP_STORAGE_VM);
+	fbump_fastarena *a = probed_arena(&p, storage_of(_i));
 	size_t committed;
 
 	ck_assert_int_eq(fbump_fastarena_reset(a), 0);
@@ -1281,8 +1334,7 @@ END_TEST
 START_TEST(test_drain)
 {
 	struct probe p, d;
-	fbump_fastarena *a = probed_arena(&p, _i ? FBUMP_STORAGE_FIXED
-						 : FBUMP_STORAGE_VM);
+	fbump_fastarena *a = probed_arena(&p, storage_of(_i));
 	size_t committed;
 
 	memset(&d, 0, sizeof(d));
@@ -1290,7 +1342,8 @@ START_TEST(test_drain)
 	fill(a, 30);
 	committed = stats_of(a).bytes_committed;
 	ASSERT_FAILS_STATUS(fbump_fastarena_drain(a, NULL, NULL), EINVAL);
-	ASSERT_FAILS_STATUS(fbump_fastarena_drain(NULL, probe_drain, &d), EINVAL);
+	ASSERT_FAILS_STATUS(fbump_fastarena_drain(NULL, probe_drain, &d),
+			    EINVAL);
 	ck_assert_uint_eq(fbump_fastarena_len(a), 30);
 	ck_assert_int_eq(fbump_fastarena_drain(a, probe_drain, &d), 0);
 	ck_assert_uint_eq(d.calls, 30);
@@ -1299,7 +1352,7 @@ START_TEST(test_drain)
 		ck_assert_uint_eq(d.indices[k], k);
 	}
 	ck_assert_uint_eq(d.bad_reads, 0);
-	ck_assert_uint_eq(p.calls, 0);	/* ownership passed: no destructor */
+	ck_assert_uint_eq(p.calls, 0);	/* fn took them: no destructor */
 	assert_empty(a);
 	ck_assert_uint_eq(stats_of(a).bytes_committed, committed);
 	fill(a, 2);
@@ -1328,13 +1381,12 @@ START_TEST(test_destroy_in_order)
 }
 END_TEST
 
-/* ---- EBUSY --------------------------------------------------------------------------------- */
+/* ---- EBUSY --------------------------------------------------------------- */
 
 START_TEST(test_busy_while_reserved)
 {
 	struct probe p, d;
-	fbump_fastarena *a = probed_arena(&p, _i ? FBUMP_STORAGE_FIXED
-						 : FBUMP_STORAGE_VM);
+	fbump_fastarena *a = probed_arena(&p, storage_of(_i));
 	fbump_checkpoint cp;
 	struct state s;
 	size_t i;
@@ -1410,13 +1462,11 @@ START_TEST(test_busy_from_destructor)
 	assert_destroyed_reverse(&p, 2, 5);
 	ck_assert_uint_eq(fbump_fastarena_len(a), 2);
 	fill(a, 2);
-	memset(&p.calls, 0, sizeof(p) - offsetof(struct probe, calls));
-	p.reenter = true;
+	probe_clear(&p, true);
 	ck_assert_int_eq(fbump_fastarena_reset(a), 0);
 	check_reentry(&p, 4);
 	fill(a, 3);
-	memset(&p.calls, 0, sizeof(p) - offsetof(struct probe, calls));
-	p.reenter = true;
+	probe_clear(&p, true);
 	ck_assert_int_eq(fbump_fastarena_destroy(a), 0);
 	check_reentry(&p, 3);
 	ck_assert_int_eq(tu_alloc_live_blocks(), 0);
@@ -1440,7 +1490,7 @@ START_TEST(test_busy_from_drain)
 }
 END_TEST
 
-/* ---- threads ---------------------------------------------------------------------------------- */
+/* ---- threads ------------------------------------------------------------- */
 
 /* A value that names its writer and its place in that writer's order. */
 #define TAG(w, s) ((long)(((unsigned long)(w) + 1) << 24 | (unsigned long)(s)))
@@ -1468,7 +1518,7 @@ static void *writer_main(void *arg)
 
 		while (i == FBUMP_NONE && errno == EBUSY && w->retry_busy) {
 			w->busy++;
-			sched_yield();	/* let the exclusive section end */
+			sched_yield();	/* let the exclusive op end */
 			i = fbump_fastarena_alloc(w->arena, &v);
 		}
 		if (i == FBUMP_NONE)
@@ -1789,7 +1839,7 @@ START_TEST(test_reset_during_writers)
 }
 END_TEST
 
-/* ---- fault injection ----------------------------------------------------------------------- */
+/* ---- fault injection ----------------------------------------------------- */
 
 /* Address space of the process in KiB, or -1: a leaked VM reservation
  * shows here, not in the allocator's counts. */
@@ -1865,9 +1915,11 @@ END_TEST
 /* The system refuses every reservation from the k-th on. */
 START_TEST(test_fault_create_vm_refused)
 {
-	struct fbump_config cfg = long_config(FBUMP_STORAGE_VM, _i ? 100000 : 0);
+	struct fbump_config cfg = long_config(FBUMP_STORAGE_VM,
+					      _i ? 1000 : VM_SMALL);
 
-	ck_assert_int_ge(walk_create_faults(&cfg, TU_FAULT_VM | TU_FAULT_STICKY), 1);
+	ck_assert_int_ge(walk_create_faults(&cfg,
+					    TU_FAULT_VM | TU_FAULT_STICKY), 1);
 }
 END_TEST
 
@@ -1875,8 +1927,8 @@ END_TEST
  * capacity says so. */
 START_TEST(test_fault_create_vm_smaller)
 {
-	struct fbump_config cfg = long_config(FBUMP_STORAGE_VM, 0);
-	size_t full = DEFAULT_RESERVATION / sizeof(long);
+	struct fbump_config cfg = long_config(FBUMP_STORAGE_VM, VM_SMALL);
+	size_t full = VM_SMALL;
 	fbump_fastarena *a;
 
 	tu_fault_arm(_i, TU_FAULT_VM);
@@ -1981,7 +2033,9 @@ static void walk_append_faults(append_fn *fn, size_t added, size_t prefill)
 	free_arena(a);
 }
 
-static append_fn *const appenders[] = { append_alloc, append_begin, append_batch };
+static append_fn *const appenders[] = {
+	append_alloc, append_begin, append_batch
+};
 static const size_t appended[] = { 1, 1, BATCH };
 
 START_TEST(test_fault_append_first)
@@ -2038,7 +2092,7 @@ START_TEST(test_fault_fixed_appends_need_nothing)
 }
 END_TEST
 
-/* ---- the suite -------------------------------------------------------------------------------- */
+/* ---- the suite ----------------------------------------------------------- */
 
 static TCase *tcase(Suite *s, const char *name)
 {
@@ -2059,7 +2113,8 @@ static void add_create(Suite *s)
 	tcase_add_test(tc, test_create_fixed);
 	tcase_add_test(tc, test_create_default_allocator);
 	tcase_add_loop_test(tc, test_create_stride_and_alignment, 0,
-			    2 * (int)(sizeof(stride_cases) / sizeof(stride_cases[0])));
+			    2 * (int)(sizeof(stride_cases) /
+				      sizeof(stride_cases[0])));
 	tcase_add_test(tc, test_create_longer_struct);
 	tcase_add_test(tc, test_create_einval);
 	tcase_add_test(tc, test_create_incomplete_allocator);

@@ -64,7 +64,7 @@ static void signal_add(int *word, int n)
 	__atomic_fetch_add(word, n, __ATOMIC_RELAXED);
 }
 
-/* ---- elements ------------------------------------------------------------- */
+/* ---- elements ------------------------------------------------------------ */
 
 /* The first 16 bytes are the element of the 16-byte layout; the 24-byte
  * layout adds 'check'. */
@@ -99,7 +99,7 @@ static uint64_t rnd(uint64_t *s)
 	return *s * 0x2545f4914f6cdd1du;
 }
 
-/* ---- the first violation ---------------------------------------------------- */
+/* ---- the first violation ------------------------------------------------- */
 
 /* The lock guards only the message: threads poll 'failed' without it, so
  * that the lock orders nothing between writers and readers. */
@@ -126,7 +126,7 @@ static bool has_failed(void)
 	return signal_get(&failed) != 0;
 }
 
-/* ---- a round ------------------------------------------------------------------ */
+/* ---- a round ------------------------------------------------------------- */
 
 struct round {
 	fbump_fastarena *arena;
@@ -193,7 +193,7 @@ static bool valid_item(const struct round *r, const void *p,
 	return false;
 }
 
-/* ---- writers ------------------------------------------------------------------- */
+/* ---- writers ------------------------------------------------------------- */
 
 /* The writer has finished slot i: get must return it, intact. */
 static bool own_slot_ok(struct writer *w, size_t i)
@@ -302,7 +302,7 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-/* ---- readers ------------------------------------------------------------------- */
+/* ---- readers ------------------------------------------------------------- */
 
 /* Every element of the published slice, by FOREACH or by data() + len. */
 static bool scan(struct reader *rd, bool foreach)
@@ -322,7 +322,8 @@ static bool scan(struct reader *rd, bool foreach)
 		size_t stride = fbump_fastarena_stride(r->arena);
 
 		for (i = 0; i < len; i++)
-			if (!valid_item(r, base + i * stride, "reader slice", i))
+			if (!valid_item(r, base + i * stride, "reader slice",
+					i))
 				return false;
 	}
 	rd->checked += i;
@@ -424,7 +425,7 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-/* ---- the final check --------------------------------------------------------------- */
+/* ---- the final check ----------------------------------------------------- */
 
 #define ABSENT SIZE_MAX
 
@@ -520,7 +521,7 @@ static void final_check(const struct round *r, const struct writer *w)
 	free(pos);
 }
 
-/* ---- running rounds ------------------------------------------------------------------ */
+/* ---- running rounds ------------------------------------------------------ */
 
 struct totals {
 	size_t rounds, items, scans, checked, gets, peeks, newest;
@@ -655,7 +656,7 @@ static void run_round(struct round *r, uint64_t seed, struct totals *t)
 	free(rd);
 }
 
-/* ---- main ------------------------------------------------------------------------------ */
+/* ---- main ---------------------------------------------------------------- */
 
 struct plan {
 	size_t writers, readers, n;
@@ -764,7 +765,8 @@ static void run_plan_once(const struct options *o, struct totals *t)
 			printf("round %zu: %zu writers x %zu, %zu readers, "
 			       "%zu-byte %s elements: %s (%.2f s)\n", no,
 			       r.writers, r.n, r.readers, r.elem_size,
-			       r.storage == FBUMP_STORAGE_FIXED ? "FIXED" : "VM",
+			       r.storage == FBUMP_STORAGE_FIXED ? "FIXED"
+								: "VM",
 			       has_failed() ? "FAILED" : "ok", now() - t0);
 	}
 }

@@ -10,12 +10,16 @@
  * publish.h is one Promela step (the flag scan is one step per flag), so
  * a thread can be preempted between any two of them.
  *
+ * The published word is an epoch and a count: pub_lock advances the epoch
+ * (fetch_add), every CAS of pub_advance expects the epoch with the count,
+ * and the front writer's store and pub_drop_last keep the epoch they read.
+ *
  * Properties:
- *   I1  published <= cursor, and every slot below published is written
- *       (an LTL safety property, checked in every reachable state);
- *   I3  outside an exclusive section, no store lowers published (asserted
+ *   I1  count <= cursor, and every slot below the count is written
+ *       (a never claim: checked in every reachable state);
+ *   I3  outside an exclusive section, no store lowers the count (asserted
  *       at every store) and a reader's counts never decrease;
- *   I4  once every process has ended, pub_advance brings published to
+ *   I4  once every process has ended, pub_advance brings the count to
  *       cursor, which is every slot handed out (init checks it);
  *   I5  an exclusive section starts only with no reserved slot unfinished,
  *       and no reservation succeeds while one runs (asserted).
@@ -29,15 +33,17 @@
  *   3  1 writer (2 allocations of 1 slot) + a reset (lock, drop every
  *      slot, unlock)
  *   4  2 writers (1 slot each) + a rollback to 1 slot
- * Variants:
- *   -DMUTANT_LOCK  pub_lock does not check that published == cursor
- *                  (a writer may be in flight): must fail in CFG 3
- *   -DMUTANT_FAST  the front-writer fast path is taken when pub <= first
- *                  instead of pub == first: must fail in CFG 1
- *   -DFIX          a candidate fix of the ABA found in CFG 3 (see
- *                  tests/model/README.md): helpers register before their
- *                  CAS and check a generation; pub_lock backs out if a
- *                  helper is registered
+ *   5  2 writers (one of them allocates twice) + a rollback to 1 slot + a
+ *      thread calling len twice (a helper that is neither)
+ * Mutants (each must fail):
+ *   -DMUTANT_LOCK     pub_lock does not check that count == cursor (a
+ *                     writer may be in flight): fails in CFG 3
+ *   -DMUTANT_FAST     the front-writer fast path is taken when
+ *                     count <= first instead of count == first: CFG 1
+ *   -DMUTANT_NOEPOCH  pub_lock does not advance the epoch (the protocol
+ *                     before the epoch): a helper that scanned the flags
+ *                     before a rollback raises the count over a destroyed
+ *                     slot after it (ABA): CFG 4
  *
  * Run: spin -a -DCFG=n publish.pml && cc -O2 -DSAFETY -o pan pan.c && ./pan
  */
@@ -54,13 +60,10 @@
 #define RETRY	1
 
 byte cursor;		/* slots handed out | EXCL */
-byte published;		/* the public count */
+byte published;		/* the public word: its count ... */
+byte epoch;		/* ... and its epoch (one word in C, read, CASed and
+			 * stored as one here) */
 bit ready[CAP];		/* one flag per slot */
-#ifdef FIX
-byte gen;		/* generation, bumped by every unlock; in C it would
-			 * live in high bits of cursor (updated with it) */
-byte helpers;		/* helpers between their check and their CAS */
-#endif
 
 /* ghost state */
 bit written[CAP];	/* the slot holds its writer's value */
@@ -80,11 +83,11 @@ never {
 	od
 }
 
-/* pub_advance: returns in 'pub' the count it saw last. */
-#ifndef FIX
-inline advance(pub, hi, to, g0)
+/* pub_advance: returns in 'pub' the count it saw last ('ep' is the
+ * epoch of the word it saw last). */
+inline advance(pub, ep, hi, to)
 {
-	pub = published;
+	atomic { pub = published; ep = epoch };
 	do
 	:: true ->
 		atomic { hi = cursor & COUNT; to = pub };
@@ -95,65 +98,22 @@ inline advance(pub, hi, to, g0)
 		if
 		:: to == pub -> hi = 0; to = 0; break
 		:: else ->
-			atomic {
+			atomic {	/* the CAS, on count and epoch */
 				if
-				:: published == pub ->
+				:: published == pub && epoch == ep ->
 					assert(exclusive || to >= published);
 					published = to;
 					pub = to
-				:: else -> pub = published
+				:: else -> pub = published; ep = epoch
 				fi;
 				hi = 0; to = 0
 			}
 		fi
 	od
 }
-#else
-inline advance(pub, hi, to, g0)
-{
-	g0 = gen;	/* with cursor, in one load, in C */
-	pub = published;
-	do
-	:: true ->
-		atomic { hi = cursor & COUNT; to = pub };
-		do
-		:: atomic { (to < hi && ready[to]) -> to++ }
-		:: else -> break
-		od;
-		if
-		:: to == pub -> hi = 0; to = 0; break
-		:: else ->
-			helpers++;	/* seq_cst RMW */
-			if
-			:: ((cursor & EXCL) || gen != g0) ->
-				/* a section runs or ran since we began:
-				 * our scan may be stale; do not help */
-				atomic {
-					helpers--;
-					pub = published;
-					hi = 0; to = 0
-				};
-				break
-			:: else
-			fi;
-			atomic {
-				if
-				:: published == pub ->
-					assert(exclusive || to >= published);
-					published = to;
-					pub = to
-				:: else -> pub = published
-				fi;
-				hi = 0; to = 0
-			}
-			helpers--
-		fi
-	od
-}
-#endif
 
 /* pub_reserve, write the slots, pub_finish (which helps). */
-inline alloc(n, err, c, first, i, pub, hi, to, g0)
+inline alloc(n, err, c, first, i, pub, ep, hi, to)
 {
 	c = cursor;
 	do
@@ -193,15 +153,16 @@ inline alloc(n, err, c, first, i, pub, hi, to, g0)
 			i++
 		:: else -> break
 		od;
-		pub = published;
+		atomic { pub = published; ep = epoch };
 		if
 #ifndef MUTANT_FAST
 		:: pub == first ->
 #else
 		:: pub <= first ->
 #endif
-			atomic {
+			atomic {	/* the store, of count and epoch */
 				assert(exclusive || first + n >= published);
+				assert(ep == epoch);
 				published = first + n;
 				unfinished = unfinished - n
 			}
@@ -214,22 +175,22 @@ inline alloc(n, err, c, first, i, pub, hi, to, g0)
 			:: else -> break
 			od
 		fi;
-		atomic { c = 0; first = 0; i = 0; pub = 0 };
-		advance(pub, hi, to, g0);
-		pub = 0; g0 = 0
+		atomic { c = 0; first = 0; i = 0; pub = 0; ep = 0 };
+		advance(pub, ep, hi, to);
+		atomic { pub = 0; ep = 0 }
 	:: else
 	fi
 }
 
 proctype Writer(byte n1; byte n2)
 {
-	byte err, c, first, i, pub, hi, to, g0;
+	byte err, c, first, i, pub, ep, hi, to;
 
-	alloc(n1, err, c, first, i, pub, hi, to, g0);
+	alloc(n1, err, c, first, i, pub, ep, hi, to);
 	assert(err == 0 || err == EBUSY);
 	if
 	:: n2 > 0 ->
-		alloc(n2, err, c, first, i, pub, hi, to, g0);
+		alloc(n2, err, c, first, i, pub, ep, hi, to);
 		assert(err == 0 || err == EBUSY)
 	:: else
 	fi
@@ -240,12 +201,12 @@ proctype Writer(byte n1; byte n2)
  * section, whose destructors a reader may legitimately race with. */
 proctype Reader()
 {
-	byte last, n, i, res, hi, to, g0, r;
+	byte last, n, i, res, ep, hi, to, r;
 
 	r = 0;
 	do
 	:: r < 2 ->
-		advance(n, hi, to, g0);
+		advance(n, ep, hi, to);
 		assert(n >= last);		/* I3 */
 		last = n;
 		/* get of the slots below len (I2), then try_get of the
@@ -277,18 +238,29 @@ proctype Reader()
 	od
 }
 
+/* len, twice, with no check of the slots: a helper that runs alongside
+ * exclusive sections (I1 is checked in every state anyway). */
+proctype Helper()
+{
+	byte n, ep, hi, to;
+
+	advance(n, ep, hi, to);
+	atomic { n = 0; ep = 0 };
+	advance(n, ep, hi, to)
+}
+
 /* pub_lock; rollback to 'keep' (truncate_to: pub_drop_last then the
  * destructor, from the last slot down); pub_unlock. */
 proctype Locker(byte keep)
 {
-	byte c, pub, hi, to, g0, n, i, k;
+	byte c, pub, ep, hi, to, n, i, k;
 
 	c = cursor;
 	if
 	:: (c & EXCL) -> goto busy
 	:: else
 	fi;
-	advance(pub, hi, to, g0);
+	advance(pub, ep, hi, to);
 #ifndef MUTANT_LOCK
 	if
 	:: pub != c -> goto busy	/* a reserved slot is unfinished */
@@ -301,16 +273,13 @@ proctype Locker(byte keep)
 		:: else -> goto busy
 		fi
 	}
-#ifdef FIX
-	if
-	:: helpers != 0 -> cursor = c; goto busy	/* back out */
-	:: else
-	fi;
-#endif
 	atomic {
 		assert(unfinished == 0);	/* I5 */
 		exclusive = 1
-	}
+	};
+#ifndef MUTANT_NOEPOCH
+	epoch++;	/* a new epoch: fetch_add on the word */
+#endif
 	n = c;
 	k = keep;
 	if
@@ -321,7 +290,7 @@ proctype Locker(byte keep)
 	do
 	:: i > k ->
 		ready[i - 1] = 0;	/* pub_drop_last */
-		published = i - 1;
+		published = i - 1;	/* the same epoch */
 		written[i - 1] = 0;	/* the destructor */
 		i--
 	:: else -> break
@@ -329,9 +298,6 @@ proctype Locker(byte keep)
 	atomic {
 		exclusive = 0;
 		expect = k;
-#ifdef FIX
-		gen++;
-#endif
 		cursor = k	/* pub_unlock */
 	}
 busy:
@@ -339,7 +305,7 @@ busy:
 }
 
 init {
-	byte pub, hi, to, g0;
+	byte pub, ep, hi, to;
 
 	atomic {
 #if CFG == 1
@@ -358,13 +324,18 @@ init {
 		run Writer(1, 0);
 		run Writer(1, 0);
 		run Locker(1)
+#elif CFG == 5
+		run Writer(1, 1);
+		run Writer(1, 0);
+		run Locker(1);
+		run Helper()
 #else
 		assert(false)	/* unknown CFG */
 #endif
 	}
 	/* join: only init is left */
 	_nr_pr == 1;
-	advance(pub, hi, to, g0);
+	advance(pub, ep, hi, to);
 	assert((cursor & EXCL) == 0);
 	assert(unfinished == 0);
 	assert(cursor == expect);
