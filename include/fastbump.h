@@ -328,6 +328,12 @@ static inline size_t fbump_fastarena_stride(const fbump_fastarena *arena)
  * member and cost nothing at run time.  The element size and alignment are
  * always those of the type, so the stride is sizeof(type) and name_data()
  * is an ordinary array.  FBUMP_TYPED_FOREACH(name, var, arena) iterates.
+ * Element types that refer to their own arena type split the macro in two:
+ *
+ *	FBUMP_TYPED_IDX(ast);
+ *	struct ast_node { ast_idx left, right; ... };
+ *	FBUMP_ARENA_TYPED_GENERATE(ast, struct ast_node);
+ *
  * Unused generated functions do not warn.  See fbump_typed(3).
  */
 
@@ -337,12 +343,18 @@ static inline size_t fbump_fastarena_stride(const fbump_fastarena *arena)
 # define FBUMP_UNUSED
 #endif
 
+/* FBUMP_TYPED_IDX(name): only the index type name_idx.  For element types
+ * that hold indices of their own arena type (trees, graphs): declare the
+ * index, then the element type, then FBUMP_ARENA_TYPED_GENERATE(name, type)
+ * or FBUMP_FASTARENA_TYPED_GENERATE(name, type). */
+#define FBUMP_TYPED_IDX(name) \
+typedef struct name##_idx { size_t i; } name##_idx
+
 /* Types and functions common to both kinds; raw_type is the untyped arena.
- * Internal: use FBUMP_ARENA_TYPED or FBUMP_FASTARENA_TYPED. */
+ * Internal: use the macros below. */
 #define FBUMP_TYPED_COMMON_(name, type, raw_type) \
 typedef type name##_elem; \
 typedef struct name { raw_type *raw_; } name; \
-typedef struct name##_idx { size_t i; } name##_idx; \
 typedef struct name##_dtor { \
 	void (*fn)(name##_elem *elem, void *ctx); \
 	void *ctx; \
@@ -400,8 +412,12 @@ name##_config_(const struct fbump_config *cfg, const name##_dtor *dtor) \
 	return c; \
 }
 
-/* FBUMP_ARENA_TYPED(name, type): a typed fbump_arena; see fbump_typed(3). */
+/* FBUMP_ARENA_TYPED(name, type): a typed fbump_arena; see fbump_typed(3).
+ * FBUMP_ARENA_TYPED_GENERATE: the same after FBUMP_TYPED_IDX(name). */
 #define FBUMP_ARENA_TYPED(name, type) \
+FBUMP_TYPED_IDX(name); \
+FBUMP_ARENA_TYPED_GENERATE(name, type)
+#define FBUMP_ARENA_TYPED_GENERATE(name, type) \
 FBUMP_TYPED_COMMON_(name, type, fbump_arena) \
 FBUMP_UNUSED static inline int name##_create_config(name *out, \
 	const struct fbump_config *cfg, const name##_dtor *dtor) \
@@ -513,8 +529,12 @@ FBUMP_UNUSED static inline name##_elem *name##_iter_(const name *a, \
 struct name
 
 /* FBUMP_FASTARENA_TYPED(name, type): a typed fbump_fastarena; see
- * fbump_typed(3). */
+ * fbump_typed(3).  FBUMP_FASTARENA_TYPED_GENERATE: the same after
+ * FBUMP_TYPED_IDX(name). */
 #define FBUMP_FASTARENA_TYPED(name, type) \
+FBUMP_TYPED_IDX(name); \
+FBUMP_FASTARENA_TYPED_GENERATE(name, type)
+#define FBUMP_FASTARENA_TYPED_GENERATE(name, type) \
 FBUMP_TYPED_COMMON_(name, type, fbump_fastarena) \
 FBUMP_UNUSED static inline int name##_create_config(name *out, \
 	const struct fbump_config *cfg, const name##_dtor *dtor) \

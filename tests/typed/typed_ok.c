@@ -24,6 +24,21 @@ FBUMP_ARENA_TYPED(point_arena, struct point);
 FBUMP_ARENA_TYPED(rgb_arena, struct rgb);
 FBUMP_FASTARENA_TYPED(point_log, struct point);
 
+/* self-referential elements: the index type comes first */
+FBUMP_TYPED_IDX(tree);
+struct tree_node {
+	int key;
+	tree_idx left, right;
+};
+FBUMP_ARENA_TYPED_GENERATE(tree, struct tree_node);
+
+FBUMP_TYPED_IDX(chain);
+struct link {
+	chain_idx prev;
+	int value;
+};
+FBUMP_FASTARENA_TYPED_GENERATE(chain, struct link);
+
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 /* an over-aligned element type: the typed layer takes its alignment */
 struct line {
@@ -438,11 +453,73 @@ static void test_fastarena(void)
 	CHECK(log.n == 6 && log.x[4] == 50 && log.x[5] == 51);
 }
 
+/* binary search tree insert: returns the (possibly new) root */
+static tree_idx tree_insert(tree *t, tree_idx root, int key)
+{
+	struct tree_node n;
+	tree_idx *slot = &root;
+
+	n.key = key;
+	n.left = n.right = tree_idx_none();
+	while (tree_idx_valid(*slot)) {
+		struct tree_node *cur = tree_get(t, *slot);
+
+		slot = key < cur->key ? &cur->left : &cur->right;
+	}
+	*slot = tree_alloc(t, &n);	/* VM storage: cur never moves */
+	return root;
+}
+
+static void tree_walk(const tree *t, tree_idx i, int *out, size_t *n)
+{
+	if (!tree_idx_valid(i))
+		return;
+	tree_walk(t, tree_get(t, i)->left, out, n);
+	out[(*n)++] = tree_get(t, i)->key;
+	tree_walk(t, tree_get(t, i)->right, out, n);
+}
+
+static void test_self_referential(void)
+{
+	static const int keys[] = { 50, 20, 80, 10, 30, 70, 90, 60 };
+	int sorted[8];
+	size_t k, n = 0;
+	tree t;
+	tree_idx root = tree_idx_none();
+	chain c;
+	chain_idx last = chain_idx_none();
+	struct link l;
+	int sum = 0;
+
+	CHECK(tree_create(&t, NULL) == 0);
+	for (k = 0; k < 8; k++)
+		root = tree_insert(&t, root, keys[k]);
+	tree_walk(&t, root, sorted, &n);
+	CHECK(n == 8 && tree_len(&t) == 8);
+	for (k = 1; k < n; k++)
+		CHECK(sorted[k - 1] < sorted[k]);
+	CHECK(tree_destroy(&t) == 0);
+
+	CHECK(chain_create(&c, NULL) == 0);
+	for (k = 1; k <= 10; k++) {
+		l.prev = last;
+		l.value = (int)k;
+		last = chain_alloc(&c, &l);
+	}
+	while (chain_idx_valid(last)) {
+		sum += chain_get(&c, last)->value;
+		last = chain_get(&c, last)->prev;
+	}
+	CHECK(sum == 55);
+	CHECK(chain_destroy(&c) == 0);
+}
+
 int main(void)
 {
 	test_arena();
 	test_arena_config();
 	test_fastarena();
+	test_self_referential();
 	if (failures != 0) {
 		fprintf(stderr, "typed_ok: %d checks failed\n", failures);
 		return EXIT_FAILURE;
