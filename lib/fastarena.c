@@ -64,7 +64,9 @@ static int setup_storage(fbump_fastarena *a)
 		return err;
 	/* the slot reservation may have come out smaller than asked */
 	a->pub.capacity = slots_in(a->slots.limit, a->head.stride);
-	a->flag_model.capacity = a->pub.capacity;
+	/* (capacity 0 would mean the default reservation: an element larger
+	 * than the whole slot reservation leaves no slot, and needs no flag) */
+	a->flag_model.capacity = a->pub.capacity ? a->pub.capacity : 1;
 	err = fbump_storage_init(&a->flags, &a->flag_model, true);
 	if (err == 0 && a->flags.limit < a->pub.capacity)
 		a->pub.capacity = a->flags.limit;
