@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * string_interner.c - intern strings: equal strings get the same id and the
- * same stable pointer.  The bytes of all strings live back to back in one
- * fbump_arena of char (VM storage: they never move, so the pointers handed
- * out stay valid as the arena grows); the id -> string table is a typed
- * arena of entries; an open-addressing hash table maps strings to ids.
- * Exits 0 if every check passes.
+ * string_interner.c - equal strings get the same id and the same pointer.
+ * All bytes live back to back in one fbump_arena of char (VM storage: they
+ * never move, so the pointers stay valid as it grows); a typed arena maps
+ * ids to entries, a hash table strings to ids.  Exits 0 if all checks pass.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -64,13 +62,6 @@ static int interner_grow(struct interner *in)
 	return 0;
 }
 
-static void interner_fini(struct interner *in)
-{
-	entries_destroy(&in->ids);	/* harmless if its create failed */
-	fbump_arena_destroy(in->chars);
-	free(in->table);
-}
-
 static int interner_init(struct interner *in)
 {
 	struct fbump_config cfg = FBUMP_CONFIG_INIT(char);
@@ -78,21 +69,23 @@ static int interner_init(struct interner *in)
 	in->table = NULL;
 	in->mask = 7;
 	in->chars = fbump_arena_create(&cfg);
-	if (entries_create(&in->ids, NULL) != 0 || in->chars == NULL ||
-	    interner_grow(in) != 0) {
-		interner_fini(in);
-		return -1;
-	}
-	return 0;
+	return entries_create(&in->ids, NULL) != 0 || in->chars == NULL ||
+	       interner_grow(in) != 0 ? -1 : 0;
+}
+
+static void interner_fini(struct interner *in)
+{
+	entries_destroy(&in->ids);	/* also after a failed init */
+	fbump_arena_destroy(in->chars);
+	free(in->table);
 }
 
 /* the id of s, interning it if new; an invalid id if out of memory */
 static entries_idx intern(struct interner *in, const char *s)
 {
+	fbump_checkpoint cp = fbump_arena_checkpoint(in->chars);
 	struct entry e;
 	size_t j;
-	fbump_checkpoint cp;
-	entries_idx id;
 
 	/* keep the table at most 75% full, so that probing ends */
 	if ((entries_len(&in->ids) + 1) * 4 > (in->mask + 1) * 3 &&
@@ -109,54 +102,48 @@ static entries_idx intern(struct interner *in, const char *s)
 			return in->table[j];	/* already interned */
 	}
 	/* new: copy the bytes with the NUL; undo them if the entry fails */
-	cp = fbump_arena_checkpoint(in->chars);
 	e.offset = fbump_arena_alloc_extend(in->chars, s, e.length + 1);
 	if (e.offset == FBUMP_NONE)
 		return entries_idx_none();
-	id = entries_alloc(&in->ids, &e);
-	if (entries_idx_valid(id))
-		in->table[j] = id;
-	else
+	in->table[j] = entries_alloc(&in->ids, &e);	/* none: slot empty */
+	if (!entries_idx_valid(in->table[j]))
 		fbump_arena_rollback(in->chars, cp);
-	return id;
+	return in->table[j];
 }
 
 int main(void)
 {
 	static const char *const w[] = { "arena", "bump", "arena", "",
 					 "pointer", "bump", "" };
+	static const size_t expect[] = { 0, 1, 0, 2, 3, 1, 2 };
 	struct interner in;
-	entries_idx id[7];
+	entries_idx id;
 	const char *first;
 	char key[32];
 	size_t i, n = 20000, bad = 0;
 
 	if (interner_init(&in) != 0) {
-		perror("interner_init");
+		interner_fini(&in);
 		return 1;
 	}
-	for (i = 0; i < 7; i++)
-		id[i] = intern(&in, w[i]);
-	bad += id[0].i != id[2].i || id[1].i != id[5].i || id[3].i != id[6].i;
-	bad += entries_len(&in.ids) != 4;	/* four distinct strings */
-	first = interner_str(&in, id[0]);
-
-	/* many more: the table grows, and so does the chars arena */
+	for (i = 0; i < 7; i++)		/* equal strings, equal ids */
+		bad += intern(&in, w[i]).i != expect[i];
+	first = bad ? "" : interner_str(&in, entries_idx_make(0));
+	/* many more: new ids in order; the table and the chars arena grow */
 	for (i = 0; i < n; i++) {
 		snprintf(key, sizeof key, "key-%zu", i);
-		bad += intern(&in, key).i != 4 + i;	/* new ids, in order */
+		bad += intern(&in, key).i != 4 + i;
 	}
-	for (i = 0; i < n; i += 7) {	/* interning again finds the same */
+	for (i = 0; i < n; i += 7) {	/* interning again: the same id */
 		snprintf(key, sizeof key, "key-%zu", i);
-		id[0] = intern(&in, key);
-		bad += id[0].i != 4 + i || strcmp(interner_str(&in, id[0]), key);
+		id = intern(&in, key);
+		bad += id.i != 4 + i || strcmp(interner_str(&in, id), key) != 0;
 	}
 	bad += entries_len(&in.ids) != 4 + n;
-	bad += first != interner_str(&in, intern(&in, "arena"));  /* stable */
-	bad += strcmp(first, "arena") != 0;
-	printf("%zu strings, %zu bytes, %zu table slots, %zu failures\n",
-	       entries_len(&in.ids), fbump_arena_len(in.chars), in.mask + 1,
-	       bad);
+	id = intern(&in, "arena");	/* its bytes never moved */
+	bad += id.i != 0 || interner_str(&in, id) != first;
+	printf("%zu strings in %zu bytes, %zu failures\n",
+	       entries_len(&in.ids), fbump_arena_len(in.chars), bad);
 	interner_fini(&in);
 	return bad == 0 ? 0 : 1;
 }

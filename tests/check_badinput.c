@@ -45,12 +45,27 @@
 #  define BADINPUT_ASAN 1
 # endif
 #endif
+#if defined(__SANITIZE_THREAD__)
+# define BADINPUT_TSAN 1
+#elif defined(__has_feature)
+# if __has_feature(thread_sanitizer)
+#  define BADINPUT_TSAN 1
+# endif
+#endif
 
 #ifdef BADINPUT_ASAN
 /* Some rows ask the allocator for nearly PTRDIFF_MAX bytes and expect
  * ENOMEM: ASan must return NULL, as malloc does, not abort. */
 const char *__asan_default_options(void);
 const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+#endif
+#ifdef BADINPUT_TSAN
+/* The same for ThreadSanitizer's allocator. */
+const char *__tsan_default_options(void);
+const char *__tsan_default_options(void)
 {
 	return "allocator_may_return_null=1";
 }

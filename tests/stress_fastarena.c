@@ -107,6 +107,7 @@ static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
 static int failed;		/* a signal: stop early */
 static char fail_msg[512];	/* read once the threads are joined */
 
+__attribute__((format(printf, 1, 2)))
 static void fail(const char *fmt, ...)
 {
 	va_list ap;

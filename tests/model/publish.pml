@@ -61,8 +61,9 @@
 
 byte cursor;		/* slots handed out | EXCL */
 byte published;		/* the public word: its count ... */
-byte epoch;		/* ... and its epoch (one word in C, read, CASed and
-			 * stored as one here) */
+byte epoch = 255;	/* ... and its epoch (one word in C, read, CASed and
+			 * stored as one here); it starts at its last value,
+			 * so the first exclusive section wraps it */
 bit ready[CAP];		/* one flag per slot */
 
 /* ghost state */

@@ -230,7 +230,13 @@ struct arena_model {
 
 	void init()
 	{
+#ifdef PUB_COUNT_BITS
+		/* the last epoch before the word wraps: the first exclusive
+		 * section wraps it to epoch 0 */
+		published.store(~(uint64_t)PUB_COUNT_MASK, rl::mo_relaxed, $);
+#else
 		published.store(0, rl::mo_relaxed, $);
+#endif
 		for (int i = 0; i < CAP; i++) {
 			ready[i].store(0, rl::mo_relaxed, $);
 			slot[i]($) = UNWRITTEN;
