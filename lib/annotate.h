@@ -4,20 +4,41 @@
  * understand atomic instructions.  Each release in the publication
  * protocol is paired with FBUMP_HAPPENS_BEFORE on the same address, each
  * acquire that reads it with FBUMP_HAPPENS_AFTER.  Without
- * <valgrind/helgrind.h> they compile to nothing; with it they cost a few
- * instructions that do nothing outside valgrind.
+ * <valgrind/helgrind.h> they compile to nothing; with it, outside valgrind
+ * they cost one predictable branch on a flag that fbump_annotate_init()
+ * sets once, at arena creation, when the process runs under valgrind.
  */
 #ifndef FBUMP_ANNOTATE_H
 #define FBUMP_ANNOTATE_H
 
 #if defined(HAVE_VALGRIND_HELGRIND_H) && !defined(FBUMP_ATOMICS_EXTERNAL)
 # include <valgrind/helgrind.h>
-# define FBUMP_HAPPENS_BEFORE(addr) ANNOTATE_HAPPENS_BEFORE(addr)
-# define FBUMP_HAPPENS_AFTER(addr) ANNOTATE_HAPPENS_AFTER(addr)
+
+static int fbump_annotating;
+
+static inline void fbump_annotate_init(void)
+{
+	/* relaxed: every thread stores the same value, and only to switch
+	 * on annotations that are invisible outside valgrind */
+	if (RUNNING_ON_VALGRIND)
+		__atomic_store_n(&fbump_annotating, 1, __ATOMIC_RELAXED);
+}
+
+static inline int fbump_annotating_now(void)
+{
+	return __builtin_expect(
+		__atomic_load_n(&fbump_annotating, __ATOMIC_RELAXED), 0);
+}
+
+# define FBUMP_HAPPENS_BEFORE(addr) \
+	do { if (fbump_annotating_now()) ANNOTATE_HAPPENS_BEFORE(addr); } while (0)
+# define FBUMP_HAPPENS_AFTER(addr) \
+	do { if (fbump_annotating_now()) ANNOTATE_HAPPENS_AFTER(addr); } while (0)
 /* The word is only ever accessed atomically: not a race. */
 # define FBUMP_ATOMIC_WORD(addr, size) \
 	ANNOTATE_BENIGN_RACE_SIZED((addr), (size), "accessed atomically")
 #else
+# define fbump_annotate_init() ((void)0)
 # define FBUMP_HAPPENS_BEFORE(addr) ((void)(addr))
 # define FBUMP_HAPPENS_AFTER(addr) ((void)(addr))
 # define FBUMP_ATOMIC_WORD(addr, size) ((void)(addr), (void)(size))

@@ -12,10 +12,11 @@
 
 struct fbump_arena {
 	struct fbump_arena_head head;	/* public prefix: must stay first */
-	/* Elements the fast path may append without growing.  Zero while
-	 * destructors or a drain callback run, so every allocation then takes
-	 * the slow path, which refuses it with EBUSY. */
-	size_t room;
+	/* The fast path appends while len < fast_end: the elements that fit
+	 * without growing.  Zero while destructors or a drain callback run,
+	 * so every allocation then takes the slow path, which refuses it with
+	 * EBUSY. */
+	size_t fast_end;
 	bool busy;
 	uint64_t id;
 	struct fbump_model model;
@@ -48,13 +49,13 @@ static size_t tail_bytes(const fbump_arena *a)
 static void enter_callbacks(fbump_arena *a)
 {
 	a->busy = true;
-	a->room = 0;
+	a->fast_end = 0;
 }
 
 static void leave_callbacks(fbump_arena *a)
 {
 	a->busy = false;
-	a->room = fitting(a) - a->head.len;
+	a->fast_end = fitting(a);
 }
 
 /* After storage changed: refresh the view and poison the slots past len. */
@@ -63,7 +64,7 @@ static void storage_changed(fbump_arena *a)
 	size_t used = a->head.len * a->head.stride;
 
 	a->head.base = a->storage.base;
-	a->room = a->busy ? 0 : fitting(a) - a->head.len;
+	a->fast_end = a->busy ? 0 : fitting(a);
 	if (a->head.base != NULL)
 		fbump_poison(a->head.base + used,
 			     fbump_storage_committed(&a->storage) - used);
@@ -102,7 +103,7 @@ static int make_room(fbump_arena *a, size_t n)
 
 	if (a->busy)
 		return EBUSY;
-	if (n <= a->room)
+	if (n <= a->fast_end - a->head.len) /* not busy: fast_end >= len */
 		return 0;
 	if (n > SIZE_MAX - a->head.len)
 		return EOVERFLOW;
@@ -132,29 +133,40 @@ static int make_room_for(fbump_arena *a, size_t n, const unsigned char **src)
 	return err;
 }
 
-/* Hands out the next 'n' slots, writable and undefined; n <= room. */
+/* Hands out the next 'n' slots, writable and undefined; they fit. */
 static size_t take(fbump_arena *a, size_t n)
 {
 	size_t first = a->head.len;
 
 	fbump_unpoison(slot(a, first), n * a->head.stride);
 	a->head.len = first + n;
-	a->room -= n;
 	return first;
+}
+
+/* fbump_arena_alloc when the committed memory is full (or the arena busy):
+ * grows, then appends.  Kept out of line so the fast path stays a leaf. */
+static size_t alloc_slow(fbump_arena *a, const void *value)
+{
+	const unsigned char *src = value;
+	int err = make_room_for(a, 1, &src);
+
+	if (err != 0)
+		return fbump_fail_index(err);
+	size_t i = take(a, 1);
+	fbump_copy_elem(slot(a, i), src, a->model.elem_size);
+	return i;
 }
 
 FBUMP_EXPORT size_t fbump_arena_alloc(fbump_arena *a, const void *value)
 {
-	const unsigned char *src = value;
-	int err;
-
-	if (a == NULL || value == NULL)
+	if (FBUMP_UNLIKELY(a == NULL || value == NULL))
 		return fbump_fail_index(EINVAL);
-	if (FBUMP_UNLIKELY(a->room == 0) &&
-	    (err = make_room_for(a, 1, &src)) != 0)
-		return fbump_fail_index(err);
-	size_t i = take(a, 1);
-	memcpy(slot(a, i), src, a->model.elem_size);
+	size_t i = a->head.len;
+	if (FBUMP_UNLIKELY(i >= a->fast_end))
+		return alloc_slow(a, value);
+	a->head.len = i + 1;
+	fbump_unpoison(slot(a, i), a->head.stride);
+	fbump_copy_elem(slot(a, i), value, a->model.elem_size);
 	return i;
 }
 
@@ -164,7 +176,8 @@ FBUMP_EXPORT void *fbump_arena_alloc_uninit(fbump_arena *a, size_t *index)
 
 	if (a == NULL)
 		return fbump_fail_ptr(EINVAL);
-	if (FBUMP_UNLIKELY(a->room == 0) && (err = make_room(a, 1)) != 0)
+	if (FBUMP_UNLIKELY(a->head.len >= a->fast_end) &&
+	    (err = make_room(a, 1)) != 0)
 		return fbump_fail_ptr(err);
 	size_t i = take(a, 1);
 	if (index != NULL)

@@ -18,6 +18,9 @@
 struct fbump_fastarena {
 	struct fbump_fastarena_head head; /* public prefix: must stay first */
 	struct fbump_pub pub;
+	/* slots whose slot and flag memory is committed: the fast check of
+	 * ensure_slots */
+	fbump_atomic_size usable;
 	uint64_t id;
 	struct fbump_model model;
 	struct fbump_model flag_model;	/* one byte per slot */
@@ -30,15 +33,41 @@ static unsigned char *slot(const fbump_fastarena *a, size_t i)
 	return a->head.base + i * a->head.stride;
 }
 
-/* pub_ensure_fn: commits slot and flag memory for slots [0, end). */
-static int ensure_slots(void *ctx, size_t end)
+/* Commits slot and flag memory for slots [0, end), from any thread. */
+static int commit_slots(fbump_fastarena *a, size_t end)
 {
-	fbump_fastarena *a = ctx;
 	int err = fbump_storage_grow_shared(&a->flags, end);
+	size_t have, now;
 
 	if (err == 0)
 		err = fbump_storage_grow_shared(&a->slots, end * a->head.stride);
-	return err;
+	if (err != 0)
+		return err;
+	have = fbump_storage_committed(&a->flags);
+	now = fbump_storage_committed(&a->slots) / a->head.stride;
+	if (now > have)
+		now = have;
+	/* acquire on failure: we may return on another thread's figure, as
+	 * ensure_slots does.  release on success: pairs with the acquire in
+	 * ensure_slots, so whoever sees the figure may touch the pages that
+	 * grow_shared committed (and published with its own release). */
+	have = fbump_atomic_load(&a->usable, FBUMP_ACQUIRE);
+	while (have < now &&
+	       !fbump_atomic_cas(&a->usable, &have, now, FBUMP_RELEASE,
+				 FBUMP_ACQUIRE))
+		;
+	return 0;
+}
+
+/* pub_ensure_fn: makes slots [0, end) usable. */
+static int ensure_slots(void *ctx, size_t end)
+{
+	fbump_fastarena *a = ctx;
+
+	/* acquire: pairs with commit_slots' release (see there). */
+	if (FBUMP_LIKELY(end <= fbump_atomic_load(&a->usable, FBUMP_ACQUIRE)))
+		return 0;
+	return commit_slots(a, end);
 }
 
 /* Slots that storage of 'limit' bytes holds, within what the protocol's
@@ -99,13 +128,17 @@ FBUMP_EXPORT fbump_fastarena *fbump_fastarena_create(const struct fbump_config *
 		fbump_model_free(&model, a, sizeof(*a));
 		return fbump_fail_ptr(err);
 	}
+	fbump_annotate_init();
 	a->head.base = a->slots.base;
 	a->pub.published = &a->head.published;
+	if (a->model.storage == FBUMP_STORAGE_FIXED)
+		fbump_atomic_init(&a->usable, a->pub.capacity);
 	a->pub.ready = a->flags.base;
 	FBUMP_ATOMIC_WORD(&a->head.published, sizeof(a->head.published));
 	FBUMP_ATOMIC_WORD(&a->pub.cursor, sizeof(a->pub.cursor));
 	FBUMP_ATOMIC_WORD(&a->slots.committed, sizeof(a->slots.committed));
 	FBUMP_ATOMIC_WORD(&a->flags.committed, sizeof(a->flags.committed));
+	FBUMP_ATOMIC_WORD(&a->usable, sizeof(a->usable));
 	fbump_poison(a->head.base, fbump_storage_committed(&a->slots));
 	return a;
 }
@@ -131,7 +164,7 @@ FBUMP_EXPORT size_t fbump_fastarena_alloc(fbump_fastarena *a, const void *value)
 	i = reserve(a, 1);
 	if (i == FBUMP_NONE)
 		return FBUMP_NONE;
-	memcpy(slot(a, i), value, a->model.elem_size);
+	fbump_copy_elem(slot(a, i), value, a->model.elem_size);
 	pub_finish(&a->pub, i, 1);
 	return i;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fastbump.h"
 
@@ -39,6 +40,28 @@ static inline int fbump_fail(int err)
 static inline bool fbump_mul_ok(size_t a, size_t b, size_t *out)
 {
 	return !__builtin_mul_overflow(a, b, out);
+}
+
+/* Copies one element: the sizes of common element types are copied inline
+ * rather than through a call to memcpy. */
+static inline void fbump_copy_elem(void *dst, const void *src, size_t size)
+{
+	switch (size) {
+	case 4:
+		memcpy(dst, src, 4);
+		break;
+	case 8:
+		memcpy(dst, src, 8);
+		break;
+	case 16:
+		memcpy(dst, src, 16);
+		break;
+	case 32:
+		memcpy(dst, src, 32);
+		break;
+	default:
+		memcpy(dst, src, size);
+	}
 }
 
 /* ---- the element model ----------------------------------------------------- */
