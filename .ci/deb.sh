@@ -37,11 +37,16 @@ src=$(cd "${1:-$(dirname "$0")/..}" && pwd)
 [ "$(id -u)" -eq 0 ] || die "run as root (it installs packages)"
 binpkgs="libfastbump1 libfastbump-dev"
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+installed() { [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == *"ok installed" ]]; }
+# apt-get's chatter goes to $work/apt.log, shown when it fails
 apt_updated=
-apt_install() {
-	[ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
-	apt-get install -y -qq --no-install-recommends "$@"
+aptget() {
+	if [ -z "$apt_updated" ] && [ "$1" != purge ]; then
+		apt-get update -qq >>"$work/apt.log" 2>&1 || { cat "$work/apt.log"; die "apt-get update failed"; }
+		apt_updated=1
+	fi
+	echo "apt-get $*"
+	apt-get -y -qq "$@" >>"$work/apt.log" 2>&1 || { tail -n 50 "$work/apt.log"; die "apt-get $1 failed"; }
 }
 purge_ours() {
 	local p present=
@@ -49,16 +54,18 @@ purge_ours() {
 		if installed "$p"; then present="$present $p"; fi
 	done
 	# shellcheck disable=SC2086
-	[ -z "$present" ] || apt-get purge -y -qq $present >/dev/null
+	[ -z "$present" ] || aptget purge $present
 }
 
-work=
+work=$(mktemp -d /tmp/fastbump-deb.XXXXXX)
 cleanup() {
-	local rc=$?
-	purge_ours || true
-	if [ -n "$work" ] && [ "${KEEP_WORK:-0}" != 1 ]; then
+	local rc=$? p
+	for p in $binpkgs; do
+		if installed "$p"; then apt-get purge -y -qq "$p" >/dev/null 2>&1 || true; fi
+	done
+	if [ "${KEEP_WORK:-0}" != 1 ]; then
 		rm -rf "$work"
-	elif [ -n "$work" ]; then
+	else
 		echo "scratch directory kept: $work"
 	fi
 	exit $rc
@@ -72,7 +79,7 @@ for p in devscripts debhelper lintian dpkg-dev fakeroot build-essential \
 	installed "$p" || need="$need $p"
 done
 # shellcheck disable=SC2086
-[ -z "$need" ] || apt_install $need
+[ -z "$need" ] || aptget install --no-install-recommends $need
 purge_ours	# left by an interrupted run
 
 step "debian/libfastbump1.symbols against lib/libfastbump.sym"
@@ -91,7 +98,6 @@ fi
 echo "$(printf '%s\n' "$from_map" | wc -l) entries agree"
 
 step "make dist in a scratch copy of $src"
-work=$(mktemp -d /tmp/fastbump-deb.XXXXXX)
 mkdir "$work/tree"
 if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	git -C "$src" ls-files -z --cached --others --exclude-standard |
@@ -131,10 +137,9 @@ cp -a "$src/packaging/debian" "$srcpkg/debian"
 
 step "build dependencies"
 if ! (cd "$srcpkg" && dpkg-checkbuilddeps >/dev/null 2>&1); then
-	[ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
-	apt-get build-dep -y -qq --no-install-recommends "$srcpkg"
+	aptget build-dep --no-install-recommends "$srcpkg"
 fi
-(cd "$srcpkg" && dpkg-checkbuilddeps)
+(cd "$srcpkg" && dpkg-checkbuilddeps) && echo "all installed"
 
 step "source package (dpkg-source)"
 (cd "$pkg" && dpkg-source -b "libfastbump-$upver")
@@ -148,9 +153,10 @@ t0=$(date +%s)
 echo "built in $(( $(date +%s) - t0 ))s"
 # what make check said, and what dpkg-gensymbols said (it must say nothing)
 sed -n '/^# TOTAL:/,/^# ERROR:/p' "$work/build.log"
-if grep -n 'dpkg-gensymbols: warning' "$work/build.log"; then
+if grep -n 'dpkg-gensymbols: ' "$work/build.log"; then
 	die "dpkg-gensymbols complained: update packaging/debian/libfastbump1.symbols"
 fi
+echo "dpkg-gensymbols -c4: the symbols file matches the library exactly"
 changes=$(ls "$pkg"/libfastbump_"${debver#*:}"_*.changes)
 dsc=$pkg/libfastbump_${debver#*:}.dsc
 ls -l "$pkg"/*.deb "$changes" "$dsc"
@@ -165,8 +171,9 @@ lintian --fail-on error --display-info "$changes" "$dsc" || lint_rc=$?
 [ "$lint_rc" -eq 0 ] || die "lintian found errors"
 
 step "install the packages"
-(cd "$pkg" && apt-get install -y -qq --no-install-recommends \
-	./libfastbump1_*.deb ./libfastbump-dev_*.deb)
+aptget install --no-install-recommends "$pkg"/libfastbump1_*.deb "$pkg"/libfastbump-dev_*.deb
+# shellcheck disable=SC2086
+dpkg-query -W $binpkgs
 for p in $binpkgs; do installed "$p" || die "$p did not install"; done
 
 step "a program against the installed packages, through pkg-config"
@@ -187,14 +194,14 @@ PROG
 echo "pkg-config --cflags --libs fastbump: $(pkg-config --cflags --libs fastbump)"
 # shellcheck disable=SC2046
 cc -std=c11 -Wall -Werror -o "$work/use" "$work/use.c" $(pkg-config --cflags --libs fastbump)
-"$work/use"
+printf 'shared: '; "$work/use"
 ldd "$work/use" | grep libfastbump
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 # shellcheck disable=SC2046
 cc -std=c11 -Wall -Werror -o "$work/use-static" "$work/use.c" \
 	$(pkg-config --cflags fastbump) "/usr/lib/$multiarch/libfastbump.a" \
 	$(pkg-config --static --libs-only-other --libs-only-l fastbump | sed 's/-lfastbump//')
-"$work/use-static"
+printf 'static: '; "$work/use-static"
 if ldd "$work/use-static" | grep -q libfastbump; then
 	die "the static build links libfastbump.so"
 fi

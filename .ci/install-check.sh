@@ -55,7 +55,8 @@ if grep -qx 'build_old_libs=yes' <<<"$ltconfig"; then static=yes; fi
 echo "shared library: $shared, static library: $static"
 
 tmp=$(mktemp -d /tmp/fastbump-install.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+log=$(mktemp /tmp/fastbump-install-log.XXXXXX)
+trap 'rm -rf "$tmp" "$log"' EXIT
 
 expected=$(
 	if [ "$shared" = yes ]; then
@@ -72,7 +73,8 @@ expected=$(
 expected=$(printf '%s\n' "$expected" | LC_ALL=C sort)
 
 echo "== make install DESTDIR=$tmp"
-make -s -C "$build" install DESTDIR="$tmp" >/dev/null
+make -s -C "$build" install DESTDIR="$tmp" >"$log" 2>&1 ||
+	{ cat "$log"; die "make install failed"; }
 actual=$(cd "$tmp" && find . -mindepth 1 ! -type d | sed 's|^\.||' | LC_ALL=C sort)
 printf '%s\n' "$actual" | sed 's/^/  /'
 if [ "$actual" != "$expected" ]; then
@@ -100,7 +102,8 @@ if grep -rl -- "$tmp" "$tmp"; then
 fi
 
 echo "== make uninstall DESTDIR=$tmp"
-make -s -C "$build" uninstall DESTDIR="$tmp" >/dev/null
+make -s -C "$build" uninstall DESTDIR="$tmp" >"$log" 2>&1 ||
+	{ cat "$log"; die "make uninstall failed"; }
 left=$(cd "$tmp" && find . -mindepth 1 ! -type d)
 if [ -n "$left" ]; then
 	printf '%s\n' "$left"

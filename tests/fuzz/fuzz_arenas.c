@@ -1000,7 +1000,7 @@ static void do_create(struct model *m, struct cdesc *d, bool fallback)
 				/* (the counters' own ceiling, far above what the
 				 * harness configures, is not modelled) */
 				fcap = (size < lim ? size : lim) / stride;
-				lim = fcap ? fcap : DEFAULT_RES;
+				lim = fcap ? fcap : 1; /* flags for no slot */
 				fsize = round_up(lim, page);
 				want = sim_reserve(m, &fsize, page, &pos);
 				if (want == 0 && fsize < fcap)
