@@ -28,7 +28,6 @@
  * log).  It assumes in addition that a call that fails for a reason known
  * in advance (EINVAL, EOVERFLOW, ENOSPC, EBUSY) makes no allocator or VM
  * call, and that a call the capacity has room for makes none either.
- * FBUMP_FUZZ_TOLERATE names known library bugs to accept (see below).
  */
 #define _DEFAULT_SOURCE 1	/* posix_memalign, mincore under -std=c11 */
 
@@ -119,28 +118,15 @@ static unsigned ebit(int e)
 
 static size_t page;
 
-/* Known, reported library bugs that FBUMP_FUZZ_TOLERATE (a comma-separated
- * list of these names) tells the model to accept, so that fuzzing can go
- * on past them.  Empty by default: every deviation aborts. */
-#define TOL_REALLOC_ENOSPC 0x1u	/* "realloc-enospc" */
-#define TOL_VM_CAPACITY 0x2u	/* "vm-capacity" */
-static unsigned tolerate;
-
-/* man/fbump_arena_alloc.3 and doc/errors.md forbid a value that points into
- * the same REALLOC arena, but lib/arena.c (make_room_for) supports it, and
- * the alias ops test that; FBUMP_FUZZ_NO_REALLOC_ALIAS=1 passes a copy to
- * REALLOC arenas instead. */
+/* The alias ops pass a value that points into the same arena, which
+ * lib/arena.c supports in every mode (fbump_arena_alloc(3));
+ * FBUMP_FUZZ_NO_REALLOC_ALIAS=1 passes a copy to REALLOC arenas instead. */
 static bool no_realloc_alias;
 
-static void read_tolerate(void)
+static void read_options(void)
 {
-	const char *t = getenv("FBUMP_FUZZ_TOLERATE");
+	const char *t = getenv("FBUMP_FUZZ_NO_REALLOC_ALIAS");
 
-	if (t != NULL && strstr(t, "realloc-enospc") != NULL)
-		tolerate |= TOL_REALLOC_ENOSPC;
-	if (t != NULL && strstr(t, "vm-capacity") != NULL)
-		tolerate |= TOL_VM_CAPACITY;
-	t = getenv("FBUMP_FUZZ_NO_REALLOC_ALIAS");
 	no_realloc_alias = t != NULL && *t != '\0' && strcmp(t, "0") != 0;
 }
 
@@ -464,7 +450,7 @@ static void check_basics(struct model *m)
 		CHECK(fbump_arena_stride(a) == m->stride, "%s: stride %zu, model %zu",
 		      m->name, fbump_arena_stride(a), m->stride);
 		CHECK(cap >= m->n, "%s: capacity %zu < len %zu", m->name, cap, m->n);
-		CHECK(cap <= m->limit / m->stride || (tolerate & TOL_VM_CAPACITY),
+		CHECK(cap <= m->limit / m->stride,
 		      "%s: capacity %zu exceeds the "
 		      "most elements the storage may hold (%zu)", m->name, cap,
 		      m->limit / m->stride);
@@ -1127,10 +1113,6 @@ static int arena_pre(struct model *m, size_t n, size_t cap0, unsigned *errs)
 {
 	size_t need;
 
-	/* tolerated bug: capacity() counts committed pages past the limit,
-	 * and the arena fills them */
-	if ((tolerate & TOL_VM_CAPACITY) && n <= cap0 - m->n)
-		return P_FITS;
 	if (n > SIZE_MAX - m->n || mul_ovf(m->n + n, m->stride, &need)) {
 		*errs = B_OVERFLOW;
 		return 1;
@@ -1138,9 +1120,7 @@ static int arena_pre(struct model *m, size_t n, size_t cap0, unsigned *errs)
 	if (need > m->limit) {
 		/* REALLOC: "ENOMEM only" (doc/storage.md); ENOSPC is for FIXED
 		 * and VM (doc/errors.md) */
-		*errs = m->storage == FBUMP_STORAGE_REALLOC ?
-			B_NOMEM | (tolerate & TOL_REALLOC_ENOSPC ? B_NOSPC : 0) :
-			B_NOSPC;
+		*errs = m->storage == FBUMP_STORAGE_REALLOC ? B_NOMEM : B_NOSPC;
 		return 1;
 	}
 	if (n <= cap0 - m->n)
@@ -2085,7 +2065,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		long v = sysconf(_SC_PAGESIZE);
 
 		page = v > 0 ? (size_t)v : 4096;
-		read_tolerate();
+		read_options();
 		M[KA].kind = KA;
 		M[KA].name = "arena";
 		M[KF].kind = KF;

@@ -19,8 +19,8 @@
 #   FUZZ_FLAGS             extra libFuzzer flags (e.g. -dict=..., -seed=1)
 #   FUZZ_CFLAGS            extra compiler flags (e.g. -fno-sanitize=... to
 #                          look past a known bug)
-#   FBUMP_FUZZ_TOLERATE    known, reported library bugs the target accepts
-#                          (see fuzz_arenas.c); empty = none
+#   FBUMP_FUZZ_NO_REALLOC_ALIAS=1
+#                          pass copies, not aliases, to REALLOC arenas
 #
 # Exit status: 0 clean, 77 clang or libFuzzer unavailable (skip), 1 a crash
 # or model mismatch (the input is saved; see the log printed), 99 a build
