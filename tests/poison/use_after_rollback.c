@@ -166,7 +166,7 @@ static void destroy(struct any *x)
 
 /* Reads the element through a volatile pointer, so that the compiler
  * keeps the load, and returns a sum of its fields. */
-static int read_elem(const struct elem *e)
+__attribute__((noinline)) static int read_elem(const struct elem *e)
 {
 	const volatile struct elem *v = e;
 
