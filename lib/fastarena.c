@@ -33,16 +33,34 @@ static unsigned char *slot(const fbump_fastarena *a, size_t i)
 	return a->head.base + i * a->head.stride;
 }
 
+#if FBUMP_POISONING
+/* Instrumented builds only: commits are serialised so that the slots a
+ * commit makes usable are poisoned before any thread can reserve them; a
+ * committer working from an older figure would otherwise poison slots
+ * already handed out.  Production builds commit lock-free. */
+# include <pthread.h>
+static pthread_mutex_t poison_commit_lock = PTHREAD_MUTEX_INITIALIZER;
+# define COMMIT_LOCK() pthread_mutex_lock(&poison_commit_lock)
+# define COMMIT_UNLOCK() pthread_mutex_unlock(&poison_commit_lock)
+#else
+# define COMMIT_LOCK() ((void)0)
+# define COMMIT_UNLOCK() ((void)0)
+#endif
+
 /* Commits slot and flag memory for slots [0, end), from any thread. */
 static int commit_slots(fbump_fastarena *a, size_t end)
 {
-	int err = fbump_storage_grow_shared(&a->flags, end);
 	size_t have, now;
+	int err;
 
+	COMMIT_LOCK();
+	err = fbump_storage_grow_shared(&a->flags, end);
 	if (err == 0)
 		err = fbump_storage_grow_shared(&a->slots, end * a->head.stride);
-	if (err != 0)
+	if (err != 0) {
+		COMMIT_UNLOCK();
 		return err;
+	}
 	have = fbump_storage_committed(&a->flags);
 	now = fbump_storage_committed(&a->slots) / a->head.stride;
 	if (now > have)
@@ -52,10 +70,13 @@ static int commit_slots(fbump_fastarena *a, size_t end)
 	 * ensure_slots, so whoever sees the figure may touch the pages that
 	 * grow_shared committed (and published with its own release). */
 	have = fbump_atomic_load(&a->usable, FBUMP_ACQUIRE);
+	if (FBUMP_POISONING && have < now)
+		fbump_poison(slot(a, have), (now - have) * a->head.stride);
 	while (have < now &&
 	       !fbump_atomic_cas(&a->usable, &have, now, FBUMP_RELEASE,
 				 FBUMP_ACQUIRE))
 		;
+	COMMIT_UNLOCK();
 	return 0;
 }
 

@@ -37,6 +37,13 @@
 # define FBUMP_VG_UNDEFINED(p, n) ((void)(p), (void)(n))
 #endif
 
+/* Whether this build marks slots at all (ASan, or --enable-valgrind). */
+#if defined(FBUMP_HAVE_ASAN) || defined(ENABLE_VALGRIND)
+# define FBUMP_POISONING 1
+#else
+# define FBUMP_POISONING 0
+#endif
+
 /* [p, p + n) must not be touched: past the length, or destroyed. */
 static inline void fbump_poison(void *p, size_t n)
 {
