@@ -271,11 +271,12 @@ static void truncate_to(fbump_arena *a, size_t keep)
 	size_t old = a->head.len;
 
 	enter_callbacks(a);
+	if (a->model.destructor == NULL)
+		a->head.len = keep;	/* nothing to run: no need to step */
 	while (a->head.len > keep) {
 		size_t i = --a->head.len;
 
-		if (a->model.destructor != NULL)
-			a->model.destructor(slot(a, i), a->model.destructor_ctx);
+		a->model.destructor(slot(a, i), a->model.destructor_ctx);
 	}
 	if (old > keep)
 		fbump_poison(slot(a, keep), (old - keep) * a->head.stride);
