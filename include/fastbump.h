@@ -410,20 +410,12 @@ name##_config_(const struct fbump_config *cfg, const name##_dtor *dtor) \
 		c.destructor_ctx = (void *)(uintptr_t)dtor; \
 	} \
 	return c; \
-}
-
-/* FBUMP_ARENA_TYPED(name, type): a typed fbump_arena; see fbump_typed(3).
- * FBUMP_ARENA_TYPED_GENERATE: the same after FBUMP_TYPED_IDX(name). */
-#define FBUMP_ARENA_TYPED(name, type) \
-FBUMP_TYPED_IDX(name); \
-FBUMP_ARENA_TYPED_GENERATE(name, type)
-#define FBUMP_ARENA_TYPED_GENERATE(name, type) \
-FBUMP_TYPED_COMMON_(name, type, fbump_arena) \
+} \
 FBUMP_UNUSED static inline int name##_create_config(name *out, \
 	const struct fbump_config *cfg, const name##_dtor *dtor) \
 { \
 	struct fbump_config c = name##_config_(cfg, dtor); \
-	out->raw_ = fbump_arena_create(&c); \
+	out->raw_ = raw_type##_create(&c); \
 	return out->raw_ != NULL ? 0 : -1; \
 } \
 FBUMP_UNUSED static inline int name##_create(name *out, \
@@ -433,7 +425,7 @@ FBUMP_UNUSED static inline int name##_create(name *out, \
 } \
 FBUMP_UNUSED static inline int name##_destroy(name *a) \
 { \
-	int e = fbump_arena_destroy(a->raw_); \
+	int e = raw_type##_destroy(a->raw_); \
 	if (e == 0) \
 		a->raw_ = NULL; \
 	return e; \
@@ -441,8 +433,16 @@ FBUMP_UNUSED static inline int name##_destroy(name *a) \
 FBUMP_UNUSED static inline name##_idx name##_alloc(name *a, \
 						   const name##_elem *value) \
 { \
-	return name##_idx_make(fbump_arena_alloc(a->raw_, value)); \
-} \
+	return name##_idx_make(raw_type##_alloc(a->raw_, value)); \
+}
+
+/* FBUMP_ARENA_TYPED(name, type): a typed fbump_arena; see fbump_typed(3).
+ * FBUMP_ARENA_TYPED_GENERATE: the same after FBUMP_TYPED_IDX(name). */
+#define FBUMP_ARENA_TYPED(name, type) \
+FBUMP_TYPED_IDX(name); \
+FBUMP_ARENA_TYPED_GENERATE(name, type)
+#define FBUMP_ARENA_TYPED_GENERATE(name, type) \
+FBUMP_TYPED_COMMON_(name, type, fbump_arena) \
 FBUMP_UNUSED static inline name##_elem *name##_alloc_uninit(name *a, \
 							    name##_idx *idx) \
 { \
@@ -536,30 +536,6 @@ FBUMP_TYPED_IDX(name); \
 FBUMP_FASTARENA_TYPED_GENERATE(name, type)
 #define FBUMP_FASTARENA_TYPED_GENERATE(name, type) \
 FBUMP_TYPED_COMMON_(name, type, fbump_fastarena) \
-FBUMP_UNUSED static inline int name##_create_config(name *out, \
-	const struct fbump_config *cfg, const name##_dtor *dtor) \
-{ \
-	struct fbump_config c = name##_config_(cfg, dtor); \
-	out->raw_ = fbump_fastarena_create(&c); \
-	return out->raw_ != NULL ? 0 : -1; \
-} \
-FBUMP_UNUSED static inline int name##_create(name *out, \
-					     const name##_dtor *dtor) \
-{ \
-	return name##_create_config(out, NULL, dtor); \
-} \
-FBUMP_UNUSED static inline int name##_destroy(name *a) \
-{ \
-	int e = fbump_fastarena_destroy(a->raw_); \
-	if (e == 0) \
-		a->raw_ = NULL; \
-	return e; \
-} \
-FBUMP_UNUSED static inline name##_idx name##_alloc(name *a, \
-						   const name##_elem *value) \
-{ \
-	return name##_idx_make(fbump_fastarena_alloc(a->raw_, value)); \
-} \
 FBUMP_UNUSED static inline name##_elem *name##_alloc_begin(name *a, \
 							   name##_idx *idx) \
 { \
