@@ -434,6 +434,28 @@ FBUMP_UNUSED static inline name##_idx name##_alloc(name *a, \
 						   const name##_elem *value) \
 { \
 	return name##_idx_make(raw_type##_alloc(a->raw_, value)); \
+} \
+FBUMP_UNUSED static inline fbump_checkpoint name##_checkpoint(const name *a) \
+{ \
+	return raw_type##_checkpoint(a->raw_); \
+} \
+FBUMP_UNUSED static inline int name##_rollback(name *a, fbump_checkpoint cp) \
+{ \
+	return raw_type##_rollback(a->raw_, cp); \
+} \
+FBUMP_UNUSED static inline int name##_reset(name *a) \
+{ \
+	return raw_type##_reset(a->raw_); \
+} \
+FBUMP_UNUSED static inline int name##_drain(name *a, name##_drain_fn *fn, \
+					    void *ctx) \
+{ \
+	struct name##_drain_ctx_ d; \
+	if (fn == NULL) \
+		return raw_type##_drain(a->raw_, NULL, ctx); \
+	d.fn = fn; \
+	d.ctx = ctx; \
+	return raw_type##_drain(a->raw_, name##_drain_tramp_, &d); \
 }
 
 /* FBUMP_ARENA_TYPED(name, type): a typed fbump_arena; see fbump_typed(3).
@@ -490,28 +512,6 @@ FBUMP_UNUSED static inline int name##_reserve(name *a, size_t additional) \
 FBUMP_UNUSED static inline int name##_shrink_to_fit(name *a) \
 { \
 	return fbump_arena_shrink_to_fit(a->raw_); \
-} \
-FBUMP_UNUSED static inline fbump_checkpoint name##_checkpoint(const name *a) \
-{ \
-	return fbump_arena_checkpoint(a->raw_); \
-} \
-FBUMP_UNUSED static inline int name##_rollback(name *a, fbump_checkpoint cp) \
-{ \
-	return fbump_arena_rollback(a->raw_, cp); \
-} \
-FBUMP_UNUSED static inline int name##_reset(name *a) \
-{ \
-	return fbump_arena_reset(a->raw_); \
-} \
-FBUMP_UNUSED static inline int name##_drain(name *a, name##_drain_fn *fn, \
-					    void *ctx) \
-{ \
-	struct name##_drain_ctx_ d; \
-	if (fn == NULL) \
-		return fbump_arena_drain(a->raw_, NULL, ctx); \
-	d.fn = fn; \
-	d.ctx = ctx; \
-	return fbump_arena_drain(a->raw_, name##_drain_tramp_, &d); \
 } \
 /* FBUMP_TYPED_FOREACH helpers: the length is re-read at every step */ \
 FBUMP_UNUSED static inline size_t name##_iter_n_(const name *a) \
@@ -586,28 +586,6 @@ FBUMP_UNUSED static inline int name##_stats(const name *a, \
 	struct fbump_fastarena_stats *stats) \
 { \
 	return fbump_fastarena_stats(a->raw_, stats); \
-} \
-FBUMP_UNUSED static inline fbump_checkpoint name##_checkpoint(const name *a) \
-{ \
-	return fbump_fastarena_checkpoint(a->raw_); \
-} \
-FBUMP_UNUSED static inline int name##_rollback(name *a, fbump_checkpoint cp) \
-{ \
-	return fbump_fastarena_rollback(a->raw_, cp); \
-} \
-FBUMP_UNUSED static inline int name##_reset(name *a) \
-{ \
-	return fbump_fastarena_reset(a->raw_); \
-} \
-FBUMP_UNUSED static inline int name##_drain(name *a, name##_drain_fn *fn, \
-					    void *ctx) \
-{ \
-	struct name##_drain_ctx_ d; \
-	if (fn == NULL) \
-		return fbump_fastarena_drain(a->raw_, NULL, ctx); \
-	d.fn = fn; \
-	d.ctx = ctx; \
-	return fbump_fastarena_drain(a->raw_, name##_drain_tramp_, &d); \
 } \
 /* FBUMP_TYPED_FOREACH helpers: the published length is read once */ \
 FBUMP_UNUSED static inline size_t name##_iter_n_(const name *a) \

@@ -102,15 +102,15 @@ int fbump_model_from_config(const struct fbump_config *cfg,
 	return 0;
 }
 
-void *fbump_model_alloc(const struct fbump_model *m, size_t size)
-{
-	return m->allocator.alloc(m->allocator.ctx, size, alignof(max_align_t));
-}
-
 void *fbump_model_alloc_aligned(const struct fbump_model *m, size_t size,
 				size_t align)
 {
 	return m->allocator.alloc(m->allocator.ctx, size, align);
+}
+
+void *fbump_model_alloc(const struct fbump_model *m, size_t size)
+{
+	return fbump_model_alloc_aligned(m, size, alignof(max_align_t));
 }
 
 void fbump_model_free(const struct fbump_model *m, void *p, size_t size)
