@@ -354,7 +354,33 @@ static void workload(const char *title, size_t ops, size_t n,
 
 /* ---- alloc into a fresh container -------------------------------------- */
 
+/* The typed layer, the API a C program normally uses: its appends are
+ * inlined.  The untyped rows show the cost of the call. */
+FBUMP_ARENA_TYPED(u64_arena, uint64_t);
+FBUMP_ARENA_TYPED(s32_arena, struct s32);
+
 #define ALLOC_FNS(T, tag) \
+static double typed_alloc_##tag(size_t n, size_t *rss) \
+{ \
+	size_t r0 = rss_bytes(); \
+	double t0 = now_ns(); \
+	tag##_arena a; \
+	T v; \
+	memset(&v, 0, sizeof(v)); \
+	if (tag##_arena_create(&a, NULL) != 0) \
+		die("fbump_arena_create"); \
+	for (size_t i = 0; i < n; i++) { \
+		*(uint64_t *)(void *)&v = i; \
+		if (!tag##_arena_idx_valid(tag##_arena_alloc(&a, &v))) \
+			die("fbump_arena_alloc"); \
+	} \
+	double t1 = now_ns(); \
+	*rss = rss_since(r0); \
+	sink += *(uint64_t *)(void *)tag##_arena_get(&a, \
+		tag##_arena_idx_make(n - 1)); \
+	tag##_arena_destroy(&a); \
+	return t1 - t0; \
+} \
 static double arena_alloc_##tag(size_t n, size_t *rss) \
 { \
 	struct fbump_config cfg = FBUMP_CONFIG_INIT(T); \
@@ -580,7 +606,8 @@ TALLOC_ALLOC_FNS(struct s32, s32)
 
 /* The entries of an alloc workload, ours first. */
 #define ALLOC_ENTRIES(tag) \
-	{ "fbump_arena", arena_alloc_##tag }, \
+	{ "fbump_arena typed", typed_alloc_##tag }, \
+	{ "fbump_arena untyped", arena_alloc_##tag }, \
 	{ "fbump_fastarena", fast_alloc_##tag }, \
 	{ "realloc array", realloc_alloc_##tag }, \
 	{ "malloc per element", malloc_alloc_##tag }, \
@@ -794,6 +821,29 @@ static double small_arena(size_t n, unsigned storage)
 	return now_ns() - t0;
 }
 
+static double small_typed(size_t n, unsigned storage)
+{
+	struct fbump_config cfg = FBUMP_CONFIG_INIT(uint64_t);
+	double t0 = now_ns();
+
+	cfg.storage = storage;
+	cfg.capacity = storage == FBUMP_STORAGE_VM ? 0 : 16;
+	for (size_t k = 0; k < n; k++) {
+		u64_arena a;
+
+		if (u64_arena_create_config(&a, &cfg, NULL) != 0)
+			die("fbump_arena_create");
+		for (uint64_t i = 0; i < 16; i++)
+			u64_arena_alloc(&a, &i);
+		sink += u64_arena_len(&a);
+		u64_arena_destroy(&a);
+	}
+	return now_ns() - t0;
+}
+
+static double small_typed_fixed(size_t n, size_t *rss) { *rss = 0; return small_typed(n, FBUMP_STORAGE_FIXED); }
+static double small_typed_vm(size_t n, size_t *rss) { *rss = 0; return small_typed(n, FBUMP_STORAGE_VM); }
+
 static double small_fixed(size_t n, size_t *rss) { *rss = 0; return small_arena(n, FBUMP_STORAGE_FIXED); }
 static double small_realloc(size_t n, size_t *rss) { *rss = 0; return small_arena(n, FBUMP_STORAGE_REALLOC); }
 static double small_vm(size_t n, size_t *rss) { *rss = 0; return small_arena(n, FBUMP_STORAGE_VM); }
@@ -905,6 +955,27 @@ static double arena_backtrack(size_t n, size_t *rss)
 	}
 	double t1 = now_ns();
 	fbump_arena_destroy(a);
+	*rss = 0;
+	return t1 - t0;
+}
+
+static double typed_backtrack(size_t n, size_t *rss)
+{
+	u64_arena a;
+
+	if (u64_arena_create(&a, NULL) != 0)
+		die("fbump_arena_create");
+	double t0 = now_ns();
+
+	for (size_t k = 0; k < n; k++) {
+		fbump_checkpoint cp = u64_arena_checkpoint(&a);
+
+		for (uint64_t i = 0; i < 100; i++)
+			u64_arena_alloc(&a, &i);
+		u64_arena_rollback(&a, cp);
+	}
+	double t1 = now_ns();
+	u64_arena_destroy(&a);
 	*rss = 0;
 	return t1 - t0;
 }
@@ -1490,6 +1561,8 @@ int main(int argc, char **argv)
 
 	if (selected("small")) {
 		const struct entry e[] = {
+			{ "fbump_arena FIXED typed", small_typed_fixed },
+			{ "fbump_arena VM typed", small_typed_vm },
 			{ "fbump_arena FIXED", small_fixed },
 			{ "fbump_arena REALLOC", small_realloc },
 			{ "fbump_arena VM", small_vm },
@@ -1510,7 +1583,8 @@ int main(int argc, char **argv)
 
 	if (selected("backtrack")) {
 		const struct entry e[] = {
-			{ "fbump_arena", arena_backtrack },
+			{ "fbump_arena typed", typed_backtrack },
+			{ "fbump_arena untyped", arena_backtrack },
 			{ "realloc array", realloc_backtrack },
 			{ "obstack", obstack_backtrack },
 #ifdef HAVE_APR

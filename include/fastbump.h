@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -149,11 +150,19 @@ FBUMP_EXPORT unsigned int fbump_version(void);
 typedef struct fbump_arena fbump_arena;
 
 /* Stable public prefix of every fbump_arena (part of the ABI): the inline
- * fast paths below read it.  Never write it. */
+ * fast paths below read it.  Only fbump_arena_alloc_inline_() writes it
+ * (len); a program never does. */
 struct fbump_arena_head {
 	unsigned char *base;	/* slot 0, or NULL while nothing is stored */
 	size_t len;		/* live elements */
 	size_t stride;		/* bytes from one slot to the next */
+	/* While len < inline_end, an append needs no call into the library:
+	 * the slot is committed and nothing else has to happen.  The library
+	 * keeps it at 0 while destructors or a drain callback run and in
+	 * builds that poison free slots (AddressSanitizer, Valgrind), so those
+	 * appends take the library's path. */
+	size_t inline_end;
+	uint64_t id;		/* identity in checkpoints; 0 until the first */
 };
 
 FBUMP_EXPORT fbump_arena *fbump_arena_create(const struct fbump_config *cfg)
@@ -206,6 +215,41 @@ static inline void *fbump_arena_data(const fbump_arena *arena)
 static inline size_t fbump_arena_stride(const fbump_arena *arena)
 {
 	return ((const struct fbump_arena_head *)arena)->stride;
+}
+
+/* Internal, for the typed layer: fbump_arena_alloc with the copy inlined
+ * for an element of 'size' bytes, a compile-time constant equal to the
+ * stride.  Appends below inline_end cost a compare and two stores. */
+static inline size_t fbump_arena_alloc_inline_(fbump_arena *arena,
+					       const void *value, size_t size)
+{
+	struct fbump_arena_head *h = (struct fbump_arena_head *)arena;
+
+	if (FBUMP_LIKELY(h != NULL && value != NULL)) {
+		size_t i = h->len;
+
+		if (FBUMP_LIKELY(i < h->inline_end)) {
+			memcpy(h->base + i * size, value, size);
+			h->len = i + 1;
+			return i;
+		}
+	}
+	return fbump_arena_alloc(arena, value);
+}
+
+/* Internal, for the typed layer: fbump_arena_checkpoint without the call. */
+static inline fbump_checkpoint fbump_arena_checkpoint_inline_(
+	const fbump_arena *arena)
+{
+	const struct fbump_arena_head *h =
+		(const struct fbump_arena_head *)arena;
+	fbump_checkpoint cp;
+
+	if (FBUMP_UNLIKELY(h == NULL || h->id == 0))
+		return fbump_arena_checkpoint(arena);
+	cp.arena_id = h->id;
+	cp.len = h->len;
+	return cp;
 }
 
 /* for each element, in order: 'var' is a 'type *' */
@@ -297,6 +341,22 @@ static inline void *fbump_fastarena_data(const fbump_fastarena *arena)
 static inline size_t fbump_fastarena_stride(const fbump_fastarena *arena)
 {
 	return ((const struct fbump_fastarena_head *)arena)->stride;
+}
+
+/* Internal, for the typed layer: the same names as fbump_arena's inline
+ * paths.  Every fastarena append is a call: it needs atomic operations. */
+static inline size_t fbump_fastarena_alloc_inline_(fbump_fastarena *arena,
+						   const void *value,
+						   size_t size)
+{
+	(void)size;
+	return fbump_fastarena_alloc(arena, value);
+}
+
+static inline fbump_checkpoint fbump_fastarena_checkpoint_inline_(
+	const fbump_fastarena *arena)
+{
+	return fbump_fastarena_checkpoint(arena);
 }
 
 /* for each published element, in order; the length is read once */
@@ -433,11 +493,12 @@ FBUMP_UNUSED static inline int name##_destroy(name *a) \
 FBUMP_UNUSED static inline name##_idx name##_alloc(name *a, \
 						   const name##_elem *value) \
 { \
-	return name##_idx_make(raw_type##_alloc(a->raw_, value)); \
+	return name##_idx_make(raw_type##_alloc_inline_(a->raw_, value, \
+						       sizeof(name##_elem))); \
 } \
 FBUMP_UNUSED static inline fbump_checkpoint name##_checkpoint(const name *a) \
 { \
-	return raw_type##_checkpoint(a->raw_); \
+	return raw_type##_checkpoint_inline_(a->raw_); \
 } \
 FBUMP_UNUSED static inline int name##_rollback(name *a, fbump_checkpoint cp) \
 { \

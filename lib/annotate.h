@@ -20,8 +20,13 @@ static inline void fbump_annotate_init(void)
 {
 	/* relaxed: every thread stores the same value, and only to switch
 	 * on annotations that are invisible outside valgrind */
-	if (RUNNING_ON_VALGRIND)
+	if (RUNNING_ON_VALGRIND) {
+		/* threads may store the flag while others read it */
+		ANNOTATE_BENIGN_RACE_SIZED(&fbump_annotating,
+					   sizeof(fbump_annotating),
+					   "accessed atomically");
 		__atomic_store_n(&fbump_annotating, 1, __ATOMIC_RELAXED);
+	}
 }
 
 static inline int fbump_annotating_now(void)

@@ -15,10 +15,10 @@ struct fbump_arena {
 	/* The fast path appends while len < fast_end: the elements that fit
 	 * without growing.  Zero while destructors or a drain callback run,
 	 * so every allocation then takes the slow path, which refuses it with
-	 * EBUSY. */
+	 * EBUSY.  head.inline_end follows it (see set_fast_end). */
 	size_t fast_end;
 	bool busy;
-	uint64_t id;
+	size_t block_size;	/* bytes of this struct's heap block */
 	struct fbump_model model;
 	struct fbump_store storage;
 };
@@ -38,6 +38,19 @@ static size_t fitting(const fbump_arena *a)
 	return bytes / a->head.stride;
 }
 
+/* Where the fast paths stop: at the end of the memory that is committed
+ * and, for VM storage, prefaulted; never below len. */
+static size_t fast_fitting(const fbump_arena *a)
+{
+	size_t bytes = fbump_storage_ready(&a->storage);
+	size_t n;
+
+	if (bytes > a->storage.limit)
+		bytes = a->storage.limit;
+	n = bytes / a->head.stride;
+	return n > a->head.len ? n : a->head.len;
+}
+
 /* Bytes of committed storage past the live elements. */
 static size_t tail_bytes(const fbump_arena *a)
 {
@@ -45,17 +58,26 @@ static size_t tail_bytes(const fbump_arena *a)
 	       a->head.len * a->head.stride;
 }
 
+/* Sets the bound of both fast paths: the library's and the header's
+ * inline one, which builds that poison free slots must not take (it cannot
+ * unpoison the slot it hands out). */
+static void set_fast_end(fbump_arena *a, size_t end)
+{
+	a->fast_end = end;
+	a->head.inline_end = FBUMP_POISONING ? 0 : end;
+}
+
 /* Marks the arena as running user callbacks (destructors, drain). */
 static void enter_callbacks(fbump_arena *a)
 {
 	a->busy = true;
-	a->fast_end = 0;
+	set_fast_end(a, 0);
 }
 
 static void leave_callbacks(fbump_arena *a)
 {
 	a->busy = false;
-	a->fast_end = fitting(a);
+	set_fast_end(a, fast_fitting(a));
 }
 
 /* After storage changed: refresh the view and poison the slots past len. */
@@ -64,10 +86,50 @@ static void storage_changed(fbump_arena *a)
 	size_t used = a->head.len * a->head.stride;
 
 	a->head.base = a->storage.base;
-	a->fast_end = a->busy ? 0 : fitting(a);
+	set_fast_end(a, a->busy ? 0 : fast_fitting(a));
 	if (a->head.base != NULL)
 		fbump_poison(a->head.base + used,
 			     fbump_storage_committed(&a->storage) - used);
+}
+
+/* Where a FIXED arena's slots start in the heap block that holds the
+ * struct too: one allocation per arena, not two. */
+static size_t fixed_slots_offset(const struct fbump_model *m)
+{
+	size_t align = m->align > _Alignof(fbump_arena) ? m->align
+						 : _Alignof(fbump_arena);
+
+	return (sizeof(fbump_arena) + align - 1) & ~(align - 1);
+}
+
+/* Allocates the arena's heap block: the struct, followed for FIXED storage
+ * by the slots.  Returns NULL with *err set. */
+static fbump_arena *alloc_block(const struct fbump_model *m, int *err)
+{
+	size_t size = sizeof(fbump_arena), align = _Alignof(fbump_arena);
+	size_t slots = 0;
+	fbump_arena *a;
+
+	if (m->storage == FBUMP_STORAGE_FIXED) {
+		*err = fbump_storage_fixed_bytes(m, &slots);
+		if (*err != 0)
+			return NULL;
+		size = fixed_slots_offset(m);
+		if (slots > SIZE_MAX - size) {
+			*err = EOVERFLOW;
+			return NULL;
+		}
+		size += slots;
+		if (m->align > align)
+			align = m->align;
+	}
+	a = fbump_model_alloc_aligned(m, size, align);
+	if (a == NULL) {
+		*err = ENOMEM;
+		return NULL;
+	}
+	a->block_size = size;
+	return a;
 }
 
 FBUMP_EXPORT fbump_arena *fbump_arena_create(const struct fbump_config *cfg)
@@ -78,25 +140,36 @@ FBUMP_EXPORT fbump_arena *fbump_arena_create(const struct fbump_config *cfg)
 
 	if (err != 0)
 		return fbump_fail_ptr(err);
-	a = fbump_model_alloc(&model, sizeof(*a));
+	a = alloc_block(&model, &err);
 	if (a == NULL)
-		return fbump_fail_ptr(ENOMEM);
-	memset(a, 0, sizeof(*a));
+		return fbump_fail_ptr(err);
 	a->model = model;
+	a->head.len = 0;
 	a->head.stride = model.stride;
-	a->id = fbump_new_arena_id();
+	a->head.id = 0;		/* drawn by the first checkpoint */
+	a->busy = false;
+	if (model.storage == FBUMP_STORAGE_FIXED) {
+		fbump_storage_init_fixed_at(&a->storage, &a->model,
+			(unsigned char *)a + fixed_slots_offset(&model));
+		a->head.base = a->storage.base;
+		set_fast_end(a, model.capacity); /* every slot is ready */
+		fbump_poison(a->head.base, a->storage.limit);
+		return a;
+	}
 	err = fbump_storage_init(&a->storage, &a->model, false);
 	if (err != 0) {
-		fbump_model_free(&model, a, sizeof(*a));
+		fbump_model_free(&model, a, a->block_size);
 		return fbump_fail_ptr(err);
 	}
+	a->storage.cacheable = true; /* one owner, and it is this thread */
 	storage_changed(a);
 	return a;
 }
 
-/* Makes room for 'n' more elements.  Returns 0 or an errno value; on
- * failure the arena is unchanged. */
-static int make_room(fbump_arena *a, size_t n)
+/* Makes room for 'n' more elements, and when they are about to be
+ * written ('touch'), has the system back their pages in bulk.  Returns 0
+ * or an errno value; on failure the arena is unchanged. */
+static int make_room(fbump_arena *a, size_t n, bool touch)
 {
 	size_t total, bytes;
 	int err;
@@ -113,6 +186,8 @@ static int make_room(fbump_arena *a, size_t n)
 	if (a->head.base != NULL) /* realloc may copy every byte */
 		fbump_unpoison(slot(a, a->head.len), tail_bytes(a));
 	err = fbump_storage_grow(&a->storage, bytes);
+	if (err == 0 && touch)
+		fbump_storage_prefault(&a->storage, bytes);
 	storage_changed(a);
 	return err;
 }
@@ -126,9 +201,9 @@ static int make_room_for(fbump_arena *a, size_t n, const unsigned char **src)
 	int err;
 
 	if (old == 0 || p < old || p - old >= a->head.len * a->head.stride)
-		return make_room(a, n);
+		return make_room(a, n, true);
 	size_t offset = (size_t)(p - old);
-	err = make_room(a, n);
+	err = make_room(a, n, true);
 	*src = a->head.base + offset;
 	return err;
 }
@@ -177,7 +252,7 @@ FBUMP_EXPORT void *fbump_arena_alloc_uninit(fbump_arena *a, size_t *index)
 	if (a == NULL)
 		return fbump_fail_ptr(EINVAL);
 	if (FBUMP_UNLIKELY(a->head.len >= a->fast_end) &&
-	    (err = make_room(a, 1)) != 0)
+	    (err = make_room(a, 1, true)) != 0)
 		return fbump_fail_ptr(err);
 	size_t i = take(a, 1);
 	if (index != NULL)
@@ -234,7 +309,7 @@ FBUMP_EXPORT int fbump_arena_reserve(fbump_arena *a, size_t additional)
 
 	if (a == NULL)
 		return fbump_fail(EINVAL);
-	err = make_room(a, additional);
+	err = make_room(a, additional, false);
 	return err ? fbump_fail(err) : 0;
 }
 
@@ -259,7 +334,9 @@ FBUMP_EXPORT fbump_checkpoint fbump_arena_checkpoint(const fbump_arena *a)
 		errno = EINVAL;
 		return cp;
 	}
-	cp.arena_id = a->id;
+	if (a->head.id == 0) /* the arena's first checkpoint */
+		((fbump_arena *)a)->head.id = fbump_new_arena_id();
+	cp.arena_id = a->head.id;
 	cp.len = a->head.len;
 	return cp;
 }
@@ -270,9 +347,13 @@ static void truncate_to(fbump_arena *a, size_t keep)
 {
 	size_t old = a->head.len;
 
+	if (a->model.destructor == NULL) { /* nothing runs: no need to step */
+		a->head.len = keep;
+		if (old > keep)
+			fbump_poison(slot(a, keep), (old - keep) * a->head.stride);
+		return;
+	}
 	enter_callbacks(a);
-	if (a->model.destructor == NULL)
-		a->head.len = keep;	/* nothing to run: no need to step */
 	while (a->head.len > keep) {
 		size_t i = --a->head.len;
 
@@ -285,7 +366,9 @@ static void truncate_to(fbump_arena *a, size_t keep)
 
 FBUMP_EXPORT int fbump_arena_rollback(fbump_arena *a, fbump_checkpoint cp)
 {
-	if (a == NULL || cp.arena_id != a->id || cp.len > a->head.len)
+	/* an arena without an identity never gave out a checkpoint */
+	if (a == NULL || a->head.id == 0 || cp.arena_id != a->head.id ||
+	    cp.len > a->head.len)
 		return fbump_fail(EINVAL);
 	if (a->busy)
 		return fbump_fail(EBUSY);
@@ -337,6 +420,6 @@ FBUMP_EXPORT int fbump_arena_destroy(fbump_arena *a)
 	fbump_unpoison(a->head.base, fbump_storage_committed(&a->storage));
 	fbump_storage_fini(&a->storage);
 	model = a->model;
-	fbump_model_free(&model, a, sizeof(*a));
+	fbump_model_free(&model, a, a->block_size);
 	return 0;
 }

@@ -8,6 +8,12 @@
 
 #include "storage.h"
 #include "vm.h"
+#include "vmcache.h"
+
+/* The most that fbump_storage_prefault backs ahead of the writer: the
+ * resident memory an arena may hold beyond its elements (64 KiB is 0.08%
+ * of 10 million u64 slots), and as fast as larger steps where measured. */
+#define PREFAULT_STEP ((size_t)64 << 10)
 
 /* Smallest first commit or allocation, so tiny arenas do not grow by a
  * few bytes at a time. */
@@ -58,6 +64,57 @@ static int vm_limit(const struct fbump_model *m, size_t *limit)
 	return 0;
 }
 
+/* Whether this VM storage's reservation may come from or go to the
+ * cache: all cached reservations have the default size, base == map. */
+static bool cache_eligible(const struct fbump_store *st)
+{
+	return st->cacheable && st->model->capacity == 0 &&
+	       st->model->align <= fbump_vm_page_size();
+}
+
+/* A reservation from the cache, with its committed pages: 0, ENOENT when
+ * the cache has none, or (white-box builds only) an injected ENOMEM, so
+ * that fault injection sees one reservation step either way. */
+static int vm_reserve_cached(struct fbump_store *st)
+{
+	struct fbump_vmcache_entry e;
+
+	if (!cache_eligible(st) ||
+	    !fbump_vmcache_take(round_up(st->limit, fbump_vm_page_size()), &e))
+		return ENOENT;
+#ifdef FBUMP_TESTING
+	if (fbump_vm_fault_hook != NULL && fbump_vm_fault_hook()) {
+		if (!fbump_vmcache_put(&e))
+			fbump_vm_release(e.map, e.map_size);
+		return ENOMEM;
+	}
+#endif
+	st->base = e.map;
+	st->map = e.map;
+	st->map_size = st->reserved = e.map_size;
+	st->prefaulted = e.committed;
+	fbump_atomic_store(&st->committed, e.committed, FBUMP_RELAXED); /* owner */
+	return 0;
+}
+
+/* Offers the reservation to the cache, keeping its first pages committed;
+ * true if the cache took it. */
+static bool vm_release_cached(struct fbump_store *st)
+{
+	size_t have = fbump_storage_committed(st);
+	struct fbump_vmcache_entry e;
+
+	if (!cache_eligible(st) || st->map_size != st->reserved ||
+	    have < sizeof(e))
+		return false;
+	e.map = st->map;
+	e.map_size = st->map_size;
+	e.committed = have < FBUMP_VMCACHE_KEEP ? have : FBUMP_VMCACHE_KEEP;
+	/* before put: once cached, another thread may take it and commit */
+	fbump_vm_decommit(st->base + e.committed, have - e.committed);
+	return fbump_vmcache_put(&e);
+}
+
 /* Reserves st->limit bytes, rounded up to pages; if the system refuses,
  * halves the request (keeping at least 'need' bytes) and lowers the limit
  * to what it got. */
@@ -92,7 +149,10 @@ int fbump_storage_init(struct fbump_store *st, const struct fbump_model *m,
 	st->base = NULL;
 	st->map = NULL;
 	st->map_size = 0;
+	st->borrowed = false;
+	st->cacheable = false;
 	st->reserved = 0;
+	st->prefaulted = 0;
 	st->model = m;
 	fbump_atomic_init(&st->committed, 0);
 
@@ -103,11 +163,8 @@ int fbump_storage_init(struct fbump_store *st, const struct fbump_model *m,
 			err = vm_reserve(st, 0);
 		return err;
 	case FBUMP_STORAGE_FIXED:
-		if (m->capacity == 0)
-			return EINVAL;
-		if (!fbump_mul_ok(m->capacity, m->stride, &bytes) ||
-		    bytes > PTRDIFF_MAX)
-			return EOVERFLOW;
+		if ((err = fbump_storage_fixed_bytes(m, &bytes)) != 0)
+			return err;
 		st->base = m->allocator.alloc(m->allocator.ctx, bytes, m->align);
 		if (st->base == NULL)
 			return ENOMEM;
@@ -127,6 +184,33 @@ int fbump_storage_init(struct fbump_store *st, const struct fbump_model *m,
 		fbump_atomic_init(&st->committed, bytes);
 		return 0;
 	}
+}
+
+int fbump_storage_fixed_bytes(const struct fbump_model *m, size_t *bytes)
+{
+	if (m->capacity == 0)
+		return EINVAL;
+	if (!fbump_mul_ok(m->capacity, m->stride, bytes) ||
+	    *bytes > PTRDIFF_MAX)
+		return EOVERFLOW;
+	return 0;
+}
+
+void fbump_storage_init_fixed_at(struct fbump_store *st,
+				 const struct fbump_model *m,
+				 unsigned char *base)
+{
+	size_t bytes = m->capacity * m->stride; /* checked by fixed_bytes */
+
+	st->base = base;
+	st->map = NULL;
+	st->map_size = 0;
+	st->borrowed = true;
+	st->cacheable = false;
+	st->prefaulted = 0;
+	st->model = m;
+	st->limit = st->reserved = bytes;
+	fbump_atomic_init(&st->committed, bytes);
 }
 
 static int realloc_grow(struct fbump_store *st, size_t have, size_t need)
@@ -162,16 +246,47 @@ int fbump_storage_grow(struct fbump_store *st, size_t need)
 		return realloc_grow(st, have, need);
 	if (st->model->storage == FBUMP_STORAGE_FIXED)
 		return ENOSPC;
-	if (st->base == NULL && (err = vm_reserve(st, need)) != 0)
+	if (st->base == NULL && (err = vm_reserve_cached(st)) != 0 &&
+	    (err != ENOENT || (err = vm_reserve(st, need)) != 0))
 		return err;
 	if (need > st->limit)
 		return ENOSPC;
+	have = fbump_storage_committed(st); /* a cached reservation has some */
+	if (need <= have)
+		return 0;
 	target = vm_commit_target(st, have, need);
 	err = fbump_vm_commit(st->base + have, target - have);
 	if (err != 0)
 		return err;
 	fbump_atomic_store(&st->committed, target, FBUMP_RELAXED); /* owner only */
 	return 0;
+}
+
+void fbump_storage_prefault(struct fbump_store *st, size_t need)
+{
+	size_t have = fbump_storage_committed(st);
+	size_t from = st->prefaulted, step, end;
+
+	if (st->model->storage != FBUMP_STORAGE_VM || need <= from)
+		return;
+	step = from < PREFAULT_STEP ? from : PREFAULT_STEP;
+	if (step == 0)
+		step = fbump_vm_page_size();
+	end = round_up(need > from + step ? need : from + step,
+		       fbump_vm_page_size());
+	if (end > have)
+		end = have;
+	fbump_vm_populate(st->base + from, end - from);
+	st->prefaulted = end;
+}
+
+size_t fbump_storage_ready(const struct fbump_store *st)
+{
+	size_t have = fbump_storage_committed(st);
+
+	if (st->model->storage != FBUMP_STORAGE_VM || st->prefaulted > have)
+		return have;
+	return st->prefaulted;
 }
 
 int fbump_storage_grow_shared(struct fbump_store *st, size_t need)
@@ -215,6 +330,8 @@ void fbump_storage_shrink(struct fbump_store *st, size_t keep)
 		if (keep >= have)
 			return;
 		fbump_vm_decommit(st->base + keep, have - keep);
+		if (st->prefaulted > keep)
+			st->prefaulted = keep;
 	} else if (st->model->storage == FBUMP_STORAGE_REALLOC) {
 		if (keep == 0) {
 			a->free(a->ctx, st->base, have);
@@ -236,9 +353,11 @@ void fbump_storage_fini(struct fbump_store *st)
 {
 	const struct fbump_allocator *a = &st->model->allocator;
 
-	if (st->model->storage == FBUMP_STORAGE_VM)
-		fbump_vm_release(st->map, st->map_size);
-	else if (st->base != NULL)
+	if (st->model->storage == FBUMP_STORAGE_VM) {
+		if (st->map != NULL && !vm_release_cached(st))
+			fbump_vm_release(st->map, st->map_size);
+	}
+	else if (st->base != NULL && !st->borrowed)
 		a->free(a->ctx, st->base, fbump_storage_committed(st));
 	st->base = NULL;
 }

@@ -20,7 +20,13 @@ struct fbump_store {
 	fbump_atomic_size committed;
 	size_t limit;		/* bytes that may ever be used */
 	size_t reserved;	/* bytes of address space held (VM: pages) */
+	size_t prefaulted;	/* VM, single-thread: bytes from base that
+				 * fbump_storage_prefault has handled */
 	void *map;		/* VM: the reservation, for release */
+	bool borrowed;		/* FIXED: base belongs to the caller's block */
+	/* VM of the default size, single-thread owner: the reservation may
+	 * come from and go back to the process's cache (vmcache.h) */
+	bool cacheable;
 	size_t map_size;
 	const struct fbump_model *model;
 };
@@ -38,10 +44,30 @@ struct fbump_store {
 int fbump_storage_init(struct fbump_store *st, const struct fbump_model *model,
 		       bool reserve_now);
 
+/* FIXED: the bytes of the slot block; 0, EINVAL (no capacity) or
+ * EOVERFLOW (capacity * stride). */
+int fbump_storage_fixed_bytes(const struct fbump_model *model, size_t *bytes);
+
+/* FIXED storage in memory the caller allocated, fbump_storage_fixed_bytes
+ * long and aligned for the model; fini leaves it alone. */
+void fbump_storage_init_fixed_at(struct fbump_store *st,
+				 const struct fbump_model *model,
+				 unsigned char *base);
+
 /* Single-thread: makes at least 'need' bytes usable, growing in large
  * steps.  REALLOC may move base.  Returns 0, ENOMEM or ENOSPC (the limit);
  * on failure nothing changed. */
 int fbump_storage_grow(struct fbump_store *st, size_t need);
+
+/* Single-thread, VM: has the system back committed pages up to at least
+ * 'need' bytes and a little further (doubling from one page up to
+ * PREFAULT_STEP ahead), so that a sequential writer takes one system call
+ * per step instead of one page fault per page.  Other modes: nothing. */
+void fbump_storage_prefault(struct fbump_store *st, size_t need);
+
+/* Bytes from base that a sequential writer may fill without a further
+ * fbump_storage_prefault: committed, and prefaulted for VM. */
+size_t fbump_storage_ready(const struct fbump_store *st);
 
 /* The same, safe to call from many threads at once on a VM or FIXED
  * storage whose base is already set; base never moves. */
@@ -51,6 +77,9 @@ int fbump_storage_grow_shared(struct fbump_store *st, size_t need);
  * mode can (VM decommits whole pages, REALLOC shrinks the block). */
 void fbump_storage_shrink(struct fbump_store *st, size_t keep);
 
+/* Releases the memory, or for a cacheable VM storage hands its
+ * reservation with up to FBUMP_VMCACHE_KEEP committed bytes to the cache;
+ * the contents are lost either way. */
 void fbump_storage_fini(struct fbump_store *st);
 
 /* Bytes usable now; for a single-thread owner or an exclusive caller. */

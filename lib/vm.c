@@ -71,6 +71,33 @@ int fbump_vm_commit(void *p, size_t size)
 	return 0;
 }
 
+/* MADV_POPULATE_WRITE (Linux 5.14) faults the range in for writing,
+ * zeroing its pages in one pass through the kernel: about 1.6 times as
+ * fast as touching page by page on the machine of doc/performance.md. */
+#if defined(__linux__) && !defined(MADV_POPULATE_WRITE)
+# define MADV_POPULATE_WRITE 23
+#endif
+
+void fbump_vm_populate(void *p, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+	/* relaxed: a flag of the process that only ever goes from 0 to 1;
+	 * a thread that misses the store just tries once more. */
+	static int unsupported;
+	int saved = errno;
+
+	if (size == 0 || __atomic_load_n(&unsupported, __ATOMIC_RELAXED))
+		return;
+	if (madvise(p, size, MADV_POPULATE_WRITE) != 0 &&
+	    (errno == EINVAL || errno == ENOSYS || errno == EPERM))
+		__atomic_store_n(&unsupported, 1, __ATOMIC_RELAXED); /* above */
+	errno = saved;
+#else
+	(void)p;
+	(void)size;
+#endif
+}
+
 void fbump_vm_decommit(void *p, size_t size)
 {
 	if (size == 0)

@@ -20,6 +20,12 @@ void *fbump_vm_reserve(size_t size, size_t align, void **map, size_t *map_size);
  * Returns 0 or ENOMEM.  Pages cost resident memory only once touched. */
 int fbump_vm_commit(void *p, size_t size);
 
+/* Asks the system to back [p, p + size), committed and page-aligned, with
+ * memory now, in one call rather than one page fault per page.  Only a
+ * hint, and errno is kept: where the system cannot (before Linux 5.14) or
+ * will not, the pages fault in one by one when first written, as before. */
+void fbump_vm_populate(void *p, size_t size);
+
 /* Returns [p, p + size) to the system and makes it inaccessible again;
  * its contents are lost.  Page-aligned.  Never fails in a way that
  * matters: on error the pages simply stay committed. */

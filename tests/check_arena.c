@@ -19,8 +19,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pthread.h>
+#include <sys/mman.h>
+
 #include "fastbump.h"
 #include "testutil.h"
+#include "vmcache.h"
 
 /* ---- storage modes --------------------------------------------------------- */
 
@@ -282,8 +286,9 @@ START_TEST(test_create_valid)
 	else
 		ck_assert_ptr_nonnull(fbump_arena_data(a));
 	ck_assert_int_eq(tu_vm_calls(), 0); /* VM: no system call at create */
+	/* FIXED slots share the struct's block; REALLOC's have their own */
 	ck_assert_int_eq(tu_alloc_live_blocks(),
-			 is_vm(m) || !has_block ? 1 : 2);
+			 is_vm(m) || is_fixed(m) || !has_block ? 1 : 2);
 	destroy_ok(a);
 	ck_assert_uint_eq(rec.calls, 0);
 }
@@ -2141,8 +2146,10 @@ START_TEST(test_fault_create)
 			failures++;
 		}
 	}
-	/* the arena struct, and for FIXED or an initial capacity the block */
-	ck_assert_int_eq(failures, is_vm(MODE) || !MODE->capacity ? 2 : 4);
+	/* the arena struct (FIXED: with the slots), and for an initial
+	 * REALLOC capacity the block */
+	ck_assert_int_eq(failures, is_vm(MODE) || is_fixed(MODE) ||
+				   !MODE->capacity ? 2 : 4);
 }
 END_TEST
 
@@ -2346,6 +2353,159 @@ START_TEST(test_fault_reserve)
 }
 END_TEST
 
+/* ---- the cache of VM reservations (vmcache.h) ------------------------------ */
+
+/* VM calls made by one create, push 1, destroy of a default VM arena. */
+static long vm_calls_of_small_arena(fbump_arena **keep)
+{
+	long before = tu_vm_calls();
+	fbump_arena *a = new_arena(&vm_default);
+
+	push(a, 1);
+	if (keep != NULL)
+		*keep = a;
+	else
+		destroy_ok(a);
+	return tu_vm_calls() - before;
+}
+
+/* A destroyed default VM arena's reservation serves the next one: same
+ * slots, its committed pages, and one (white-box) VM step, not two. */
+START_TEST(test_vmcache_reuse)
+{
+	fbump_arena *a, *b;
+	void *slots;
+
+	fbump_vmcache_flush();
+	a = new_arena(&vm_default);
+	push(a, 1000);
+	slots = fbump_arena_data(a);
+	destroy_ok(a);
+	ck_assert_int_eq(vm_calls_of_small_arena(&b), 1);
+	ck_assert_ptr_eq(fbump_arena_data(b), slots);
+	ck_assert_uint_eq(fbump_arena_capacity(b), (64 << 10) / sizeof(long));
+	push(b, 20000); /* grows past the cached pages: checks every value */
+	destroy_ok(b);
+	/* an empty cache costs the reservation and the commit */
+	fbump_vmcache_flush();
+	ck_assert_int_eq(vm_calls_of_small_arena(NULL), 2);
+}
+END_TEST
+
+/* A large arena goes to the cache with FBUMP_VMCACHE_KEEP bytes committed:
+ * the rest is decommitted first. */
+START_TEST(test_vmcache_keep)
+{
+	fbump_arena *a;
+
+	fbump_vmcache_flush();
+	a = new_arena(&vm_default);
+	push(a, 300000);
+	ck_assert_uint_gt(fbump_arena_capacity(a) * sizeof(long),
+			  FBUMP_VMCACHE_KEEP);
+	destroy_ok(a);
+	a = new_arena(&vm_default);
+	push(a, 1);
+	ck_assert_uint_eq(fbump_arena_capacity(a),
+			  FBUMP_VMCACHE_KEEP / sizeof(long));
+	{	/* the pages past KEEP were given back to the system */
+		unsigned char resident[256];
+		size_t page = (size_t)sysconf(_SC_PAGESIZE), gone = 0;
+		unsigned char *past = (unsigned char *)fbump_arena_data(a) +
+				      FBUMP_VMCACHE_KEEP;
+
+		ck_assert_int_eq(mincore(past, 256 * page, resident), 0);
+		for (size_t i = 0; i < 256; i++)
+			gone += !(resident[i] & 1);
+		ck_assert_uint_eq(gone, 256);
+	}
+	destroy_ok(a);
+	fbump_vmcache_flush();
+}
+END_TEST
+
+/* FBUMP_VMCACHE_SLOTS reservations at most; a capped VM arena (not the
+ * default size) neither takes from the cache nor gives to it. */
+START_TEST(test_vmcache_bounded)
+{
+	fbump_arena *held[FBUMP_VMCACHE_SLOTS + 2];
+	const size_t n = FBUMP_VMCACHE_SLOTS + 2;
+	fbump_arena *capped;
+	long calls = 0;
+
+	fbump_vmcache_flush();
+	for (size_t i = 0; i < n; i++)
+		vm_calls_of_small_arena(&held[i]);
+	for (size_t i = 0; i < n; i++)
+		destroy_ok(held[i]);
+	capped = new_arena(&modes[1]);
+	{
+		long before = tu_vm_calls();
+
+		push(capped, 1);
+		ck_assert_int_eq(tu_vm_calls() - before, 2); /* not cached */
+	}
+	destroy_ok(capped);
+	for (size_t i = 0; i < n; i++)
+		calls += vm_calls_of_small_arena(&held[i]);
+	/* SLOTS from the cache (1 step each), 2 fresh (2 steps each) */
+	ck_assert_int_eq(calls, FBUMP_VMCACHE_SLOTS + 2 * 2);
+	for (size_t i = 0; i < n; i++)
+		destroy_ok(held[i]);
+	fbump_vmcache_flush();
+}
+END_TEST
+
+/* Threads create, fill and destroy default VM arenas at once: each
+ * reservation has one owner at a time (ThreadSanitizer and helgrind run
+ * this too). */
+#define CACHE_THREADS 4
+#define CACHE_ROUNDS 300
+
+static void *cache_worker(void *arg)
+{
+	size_t *bad = arg;
+
+	for (int r = 0; r < CACHE_ROUNDS; r++) {
+		struct fbump_config cfg = FBUMP_CONFIG_INIT(long);
+		fbump_arena *a = fbump_arena_create(&cfg);
+
+		if (a == NULL) {
+			(*bad)++;
+			continue;
+		}
+		for (size_t i = 0; i < 2000; i++) {
+			long v = key(i) ^ (long)(uintptr_t)arg;
+
+			if (fbump_arena_alloc(a, &v) != i)
+				(*bad)++;
+		}
+		for (size_t i = 0; i < 2000; i++)
+			if (*(long *)fbump_arena_get(a, i) !=
+			    (key(i) ^ (long)(uintptr_t)arg))
+				(*bad)++;
+		if (fbump_arena_destroy(a) != 0)
+			(*bad)++;
+	}
+	return NULL;
+}
+
+START_TEST(test_vmcache_threads)
+{
+	pthread_t t[CACHE_THREADS];
+	size_t bad[CACHE_THREADS] = { 0 };
+
+	for (int i = 0; i < CACHE_THREADS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, cache_worker,
+						&bad[i]), 0);
+	for (int i = 0; i < CACHE_THREADS; i++) {
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+		ck_assert_uint_eq(bad[i], 0);
+	}
+	fbump_vmcache_flush();
+}
+END_TEST
+
 /* ---- the suite -------------------------------------------------------------- */
 
 static TCase *tcase(Suite *s, const char *name)
@@ -2457,6 +2617,12 @@ static Suite *arena_suite(void)
 	tc = tcase(s, "destroy");
 	LOOP(tc, test_destroy_order);
 	tcase_add_test(tc, test_destroy_null);
+
+	tc = tcase(s, "vmcache");
+	tcase_add_test(tc, test_vmcache_reuse);
+	tcase_add_test(tc, test_vmcache_keep);
+	tcase_add_test(tc, test_vmcache_bounded);
+	tcase_add_test(tc, test_vmcache_threads);
 	LOOP(tc, test_destroy_empty);
 	LOOP(tc, test_destroy_no_destructor);
 

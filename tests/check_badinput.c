@@ -691,6 +691,12 @@ static uintmax_t a_rollback_zero_cp(struct env *e)
 	return status_ret(fbump_arena_rollback(e->a, cp_make(0, 0)));
 }
 
+/* e->a2 never gave out a checkpoint: its identity is not drawn yet */
+static uintmax_t a_rollback_zero_cp_unchecked(struct env *e)
+{
+	return status_ret(fbump_arena_rollback(e->a2, cp_make(0, 0)));
+}
+
 static uintmax_t a_rollback_other(struct env *e)
 {
 	return status_ret(fbump_arena_rollback(e->a,
@@ -1200,8 +1206,8 @@ static const struct row rows[] = {
 		     "allocator fails for the arena struct", m_none, 0,
 		     FAILS(ENOMEM)),
 	CREATE_FAULT("fbump_arena_create", a_create, A,
-		     "allocator fails for the FIXED slots", m_fixed, 1,
-		     FAILS(ENOMEM)),
+		     "allocator fails for the FIXED block (struct and slots)",
+		     m_fixed, 0, FAILS(ENOMEM)),
 	CREATE_FAULT("fbump_fastarena_create", f_create, F,
 		     "allocator fails for the arena struct", m_none, 0,
 		     FAILS(ENOMEM)),
@@ -1358,6 +1364,9 @@ static const struct row rows[] = {
 	    RT_STATUS, FAILS(EINVAL)),
 	ROW(A, S_PLAIN, "fbump_arena_rollback", "checkpoint {0, 0}",
 	    a_rollback_zero_cp, RT_STATUS, FAILS(EINVAL)),
+	ROW(A, S_PLAIN, "fbump_arena_rollback",
+	    "checkpoint {0, 0} on an arena that never gave one",
+	    a_rollback_zero_cp_unchecked, RT_STATUS, FAILS(EINVAL)),
 	ROW(A, S_PLAIN, "fbump_arena_rollback",
 	    "checkpoint of another arena, same length", a_rollback_other,
 	    RT_STATUS, FAILS(EINVAL)),

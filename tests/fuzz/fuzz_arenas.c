@@ -44,6 +44,7 @@
 
 #include "fastbump.h"
 #include "vm.h"
+#include "vmcache.h"
 
 #ifndef FBUMP_TESTING
 # error "build the fuzz target with -DFBUMP_TESTING (it needs fbump_vm_fault_hook)"
@@ -1094,6 +1095,10 @@ static void destroy_arena(struct model *m)
 			     fbump_fastarena_destroy(F_(m));
 	cb_done(m, "destroy");
 	CHECK(rc == 0, "%s: destroy returned %d", m->name, rc);
+	/* a default VM arena's reservation may wait in the cache for the
+	 * next arena; releasing the cache must unmap it (the cache itself is
+	 * tested by check_arena, and the model expects fresh reservations) */
+	fbump_vmcache_flush();
 	if (vm != NULL)
 		check_unmapped(m, vm);
 	m->h = NULL;
@@ -2081,6 +2086,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	op_no = 0;
 	op_name = "setup";
 	CHECK(nblk == 0, "blocks left from the previous input");
+	fbump_vmcache_flush(); /* each input starts from a fresh process's state */
 	fbump_vm_fault_hook = vm_hook;
 	for (int k = 0; k < 2; k++) {
 		M[k].h = NULL;

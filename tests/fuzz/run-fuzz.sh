@@ -72,7 +72,7 @@ bin=$tmp/fuzz_arenas
 if ! "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -DFBUMP_TESTING ${FUZZ_CFLAGS:-} \
 	-I"$top_srcdir/include" -I"$top_srcdir/lib" -I"$tmp/inc" \
-	"$top_srcdir/lib/config.c" "$top_srcdir/lib/vm.c" \
+	"$top_srcdir/lib/config.c" "$top_srcdir/lib/vm.c" "$top_srcdir/lib/vmcache.c" \
 	"$top_srcdir/lib/storage.c" "$top_srcdir/lib/arena.c" \
 	"$top_srcdir/lib/fastarena.c" "$here/fuzz_arenas.c" \
 	-o "$bin" > "$tmp/build.log" 2>&1; then

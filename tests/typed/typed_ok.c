@@ -514,9 +514,120 @@ static void test_self_referential(void)
 	CHECK(chain_destroy(&c) == 0);
 }
 
+/* The inline append of the typed layer (fbump_arena_alloc_inline_) and
+ * its bound, head.inline_end: every element lands, the bound never passes
+ * the capacity, and whatever the inline path cannot do (grow, refuse with
+ * an errno) still happens in the library. */
+struct inline_busy {
+	point_arena *a;
+	size_t got;
+	int err;
+	size_t inline_end;
+};
+
+static void alloc_from_dtor(struct point *p, void *ctx)
+{
+	struct inline_busy *b = ctx;
+	const struct fbump_arena_head *h;
+
+	if (b->a == NULL)
+		return;
+	h = (const struct fbump_arena_head *)(void *)point_arena_raw(b->a);
+	b->inline_end = h->inline_end;
+	errno = 0;
+	b->got = point_arena_alloc(b->a, p).i;
+	b->err = errno;
+}
+
+static void test_arena_inline(void)
+{
+	point_arena a, b, null_arena = { NULL };
+	struct point p = pt(0, 0);
+	const struct fbump_arena_head *h;
+	struct fbump_config cfg = FBUMP_CONFIG_INIT(struct point);
+	struct inline_busy busy = { NULL, 0, 0, 1 };
+	const point_arena_dtor dtor = { alloc_from_dtor, &busy };
+	fbump_checkpoint cp, raw_cp;
+	size_t k, bad = 0;
+
+	/* 300,000 points cross many commit steps of the VM storage */
+	CHECK(point_arena_create(&a, NULL) == 0);
+	h = (const struct fbump_arena_head *)(void *)point_arena_raw(&a);
+	for (k = 0; k < 300000; k++) {
+		p = pt((int)k, (int)(k * 7));
+		if (point_arena_alloc(&a, &p).i != k)
+			bad++;
+		/* within the committed slots, and never below len */
+		if (h->inline_end > point_arena_capacity(&a) ||
+		    (h->inline_end != 0 && h->inline_end < h->len))
+			bad++;
+	}
+	CHECK(bad == 0);
+	CHECK(point_arena_len(&a) == 300000);
+	for (k = 0; k < 300000; k++)
+		if (point_arena_get(&a, point_arena_idx_make(k))->y !=
+		    (int)(k * 7))
+			bad++;
+	CHECK(bad == 0);
+
+	/* the inline checkpoint is the library's */
+	cp = point_arena_checkpoint(&a);
+	raw_cp = fbump_arena_checkpoint(point_arena_raw(&a));
+	CHECK(cp.arena_id == raw_cp.arena_id && cp.len == raw_cp.len);
+	CHECK(cp.arena_id != 0);
+	p = pt(-1, -1);
+	CHECK(point_arena_alloc(&a, &p).i == 300000);
+	CHECK(point_arena_rollback(&a, cp) == 0);
+	CHECK(point_arena_len(&a) == 300000);
+	CHECK(point_arena_create(&b, NULL) == 0);
+	errno = 0;
+	CHECK(point_arena_rollback(&b, cp) == EINVAL && errno == EINVAL);
+	CHECK(point_arena_checkpoint(&b).arena_id != cp.arena_id);
+	CHECK(point_arena_destroy(&b) == 0);
+	CHECK(point_arena_destroy(&a) == 0);
+
+	/* FIXED, 4 slots: the fifth append fails in the library */
+	cfg.storage = FBUMP_STORAGE_FIXED;
+	cfg.capacity = 4;
+	CHECK(point_arena_create_config(&a, &cfg, NULL) == 0);
+	for (k = 0; k < 4; k++)
+		CHECK(point_arena_alloc(&a, &p).i == k);
+	errno = 0;
+	CHECK(!point_arena_idx_valid(point_arena_alloc(&a, &p)));
+	CHECK(errno == ENOSPC);
+	CHECK(point_arena_len(&a) == 4);
+	CHECK(point_arena_destroy(&a) == 0);
+
+	/* no arena (a failed create) and no value */
+	errno = 0;
+	CHECK(!point_arena_idx_valid(point_arena_alloc(&null_arena, &p)));
+	CHECK(errno == EINVAL);
+	errno = 0;
+	CHECK(point_arena_checkpoint(&null_arena).arena_id == 0);
+	CHECK(errno == EINVAL);
+	CHECK(point_arena_create(&a, NULL) == 0);
+	errno = 0;
+	CHECK(!point_arena_idx_valid(point_arena_alloc(&a, NULL)));
+	CHECK(errno == EINVAL && point_arena_len(&a) == 0);
+	CHECK(point_arena_destroy(&a) == 0);
+
+	/* while a destructor runs, the bound is 0 and appends get EBUSY */
+	CHECK(point_arena_create(&a, &dtor) == 0);
+	busy.a = &a;
+	CHECK(point_arena_alloc(&a, &p).i == 0);
+	CHECK(point_arena_reset(&a) == 0);
+	CHECK(busy.inline_end == 0);
+	CHECK(busy.got == FBUMP_NONE && busy.err == EBUSY);
+	CHECK(point_arena_len(&a) == 0);
+	CHECK(point_arena_alloc(&a, &p).i == 0); /* usable again */
+	busy.a = NULL; /* the destructor of destroy only counts */
+	CHECK(point_arena_destroy(&a) == 0);
+}
+
 int main(void)
 {
 	test_arena();
+	test_arena_inline();
 	test_arena_config();
 	test_fastarena();
 	test_self_referential();
