@@ -161,7 +161,7 @@ FBUMP_EXPORT fbump_arena *fbump_arena_create(const struct fbump_config *cfg)
 		fbump_model_free(&model, a, a->block_size);
 		return fbump_fail_ptr(err);
 	}
-	a->storage.cacheable = true; /* one owner, and it is this thread */
+	a->storage.cacheable = true; /* VM: one owner, the calling thread */
 	storage_changed(a);
 	return a;
 }
@@ -407,7 +407,7 @@ FBUMP_EXPORT int fbump_arena_drain(fbump_arena *a, fbump_drain_fn *fn,
 
 FBUMP_EXPORT int fbump_arena_destroy(fbump_arena *a)
 {
-	struct fbump_model model;
+	struct fbump_allocator block_allocator;
 
 	if (a == NULL)
 		return 0;
@@ -419,7 +419,7 @@ FBUMP_EXPORT int fbump_arena_destroy(fbump_arena *a)
 			a->model.destructor(slot(a, i), a->model.destructor_ctx);
 	fbump_unpoison(a->head.base, fbump_storage_committed(&a->storage));
 	fbump_storage_fini(&a->storage);
-	model = a->model;
-	fbump_model_free(&model, a, a->block_size);
+	block_allocator = a->model.allocator; /* a is gone after the call */
+	block_allocator.free(block_allocator.ctx, a, a->block_size);
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "poison.h"
 #include "storage.h"
 #include "vm.h"
 #include "vmcache.h"
@@ -65,10 +66,14 @@ static int vm_limit(const struct fbump_model *m, size_t *limit)
 }
 
 /* Whether this VM storage's reservation may come from or go to the
- * cache: all cached reservations have the default size, base == map. */
+ * cache: all cached reservations have the default size, base == map.
+ * Never in builds that poison free slots: there a pointer kept past
+ * destroy must fault on the unmapped range, not reach the next arena. */
 static bool cache_eligible(const struct fbump_store *st)
 {
-	return st->cacheable && st->model->capacity == 0 &&
+	return !FBUMP_POISONING && st->cacheable &&
+	       st->model->storage == FBUMP_STORAGE_VM &&
+	       st->model->capacity == 0 &&
 	       st->model->align <= fbump_vm_page_size();
 }
 
@@ -92,6 +97,8 @@ static int vm_reserve_cached(struct fbump_store *st)
 	st->base = e.map;
 	st->map = e.map;
 	st->map_size = st->reserved = e.map_size;
+	/* committed pages the last owner may not all have touched: counting
+	 * them as prefaulted only skips the hint, it cannot fault wrongly */
 	st->prefaulted = e.committed;
 	fbump_atomic_store(&st->committed, e.committed, FBUMP_RELAXED); /* owner */
 	return 0;
@@ -104,8 +111,10 @@ static bool vm_release_cached(struct fbump_store *st)
 	size_t have = fbump_storage_committed(st);
 	struct fbump_vmcache_entry e;
 
+	/* not a reservation that vm_reserve had to shrink (it lowers the
+	 * limit): no taker wants one of another size */
 	if (!cache_eligible(st) || st->map_size != st->reserved ||
-	    have < sizeof(e))
+	    st->limit != FBUMP_DEFAULT_RESERVATION || have < sizeof(e))
 		return false;
 	e.map = st->map;
 	e.map_size = st->map_size;

@@ -12,17 +12,17 @@
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
-#include <pthread.h>
-#include <sys/mman.h>
-
 #include "fastbump.h"
+#include "poison.h"
 #include "testutil.h"
 #include "vmcache.h"
 
@@ -2355,6 +2355,7 @@ END_TEST
 
 /* ---- the cache of VM reservations (vmcache.h) ------------------------------ */
 
+#if !FBUMP_POISONING
 /* VM calls made by one create, push 1, destroy of a default VM arena. */
 static long vm_calls_of_small_arena(fbump_arena **keep)
 {
@@ -2455,6 +2456,31 @@ START_TEST(test_vmcache_bounded)
 	fbump_vmcache_flush();
 }
 END_TEST
+
+#else /* FBUMP_POISONING */
+/* In builds that poison free slots the cache is off: a destroyed arena's
+ * range is unmapped, so a pointer kept past destroy faults. */
+START_TEST(test_vmcache_off_when_poisoning)
+{
+	fbump_arena *a = new_arena(&vm_default);
+	unsigned char resident;
+	void *slots;
+	long before;
+
+	push(a, 1000);
+	slots = fbump_arena_data(a);
+	destroy_ok(a);
+	errno = 0;
+	ck_assert_int_eq(mincore(slots, 1, &resident), -1);
+	ck_assert_int_eq(errno, ENOMEM);	/* not mapped any more */
+	before = tu_vm_calls();
+	a = new_arena(&vm_default);
+	push(a, 1);
+	ck_assert_int_eq(tu_vm_calls() - before, 2); /* reserve and commit */
+	destroy_ok(a);
+}
+END_TEST
+#endif /* FBUMP_POISONING */
 
 /* Threads create, fill and destroy default VM arenas at once: each
  * reservation has one owner at a time (ThreadSanitizer and helgrind run
@@ -2617,14 +2643,18 @@ static Suite *arena_suite(void)
 	tc = tcase(s, "destroy");
 	LOOP(tc, test_destroy_order);
 	tcase_add_test(tc, test_destroy_null);
+	LOOP(tc, test_destroy_empty);
+	LOOP(tc, test_destroy_no_destructor);
 
 	tc = tcase(s, "vmcache");
+#if FBUMP_POISONING
+	tcase_add_test(tc, test_vmcache_off_when_poisoning);
+#else
 	tcase_add_test(tc, test_vmcache_reuse);
 	tcase_add_test(tc, test_vmcache_keep);
 	tcase_add_test(tc, test_vmcache_bounded);
+#endif
 	tcase_add_test(tc, test_vmcache_threads);
-	LOOP(tc, test_destroy_empty);
-	LOOP(tc, test_destroy_no_destructor);
 
 	tc = tcase(s, "reentrancy");
 	LOOP(tc, test_reenter_rollback);
