@@ -114,7 +114,8 @@ static bool vm_release_cached(struct fbump_store *st)
 	/* not a reservation that vm_reserve had to shrink (it lowers the
 	 * limit): no taker wants one of another size */
 	if (!cache_eligible(st) || st->map_size != st->reserved ||
-	    st->limit != FBUMP_DEFAULT_RESERVATION || have < sizeof(e))
+	    st->limit != FBUMP_DEFAULT_RESERVATION || have < sizeof(e) ||
+	    !fbump_vmcache_has_room())
 		return false;
 	e.map = st->map;
 	e.map_size = st->map_size;
@@ -365,8 +366,8 @@ void fbump_storage_fini(struct fbump_store *st)
 	if (st->model->storage == FBUMP_STORAGE_VM) {
 		if (st->map != NULL && !vm_release_cached(st))
 			fbump_vm_release(st->map, st->map_size);
-	}
-	else if (st->base != NULL && !st->borrowed)
+	} else if (st->base != NULL && !st->borrowed) {
 		a->free(a->ctx, st->base, fbump_storage_committed(st));
+	}
 	st->base = NULL;
 }

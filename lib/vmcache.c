@@ -17,6 +17,15 @@
 
 static void *slots[FBUMP_VMCACHE_SLOTS];
 
+bool fbump_vmcache_has_room(void)
+{
+	for (size_t i = 0; i < FBUMP_VMCACHE_SLOTS; i++)
+		/* relaxed: only a hint; put's CAS decides */
+		if (__atomic_load_n(&slots[i], __ATOMIC_RELAXED) == NULL)
+			return true;
+	return false;
+}
+
 bool fbump_vmcache_put(const struct fbump_vmcache_entry *e)
 {
 	struct fbump_vmcache_entry *at = e->map;

@@ -24,6 +24,10 @@ struct fbump_vmcache_entry {
 	size_t committed;
 };
 
+/* Whether a put now would likely find an empty slot (a hint: another
+ * thread may fill it first). */
+bool fbump_vmcache_has_room(void);
+
 /* Offers a reservation to the cache.  Returns true if the cache took it
  * (the caller must forget it), false if the cache is full. */
 bool fbump_vmcache_put(const struct fbump_vmcache_entry *e);
