@@ -3,7 +3,8 @@
  * typed_ok.c - every function that FBUMP_ARENA_TYPED and
  * FBUMP_FASTARENA_TYPED generate, and FBUMP_TYPED_FOREACH, with their
  * results checked.  Exits 0 on success, 1 (after naming the failed check)
- * otherwise.  Links against the installed-API library.
+ * otherwise.  Links against the installed-API library; reads
+ * lib/poison.h only to know whether that library poisons free slots.
  */
 #include "config.h"
 
@@ -632,7 +633,7 @@ static void test_arena_inline(void)
 	CHECK(busy.got == FBUMP_NONE && busy.err == EBUSY);
 	CHECK(point_arena_len(&a) == 0);
 	CHECK(point_arena_alloc(&a, &p).i == 0); /* usable again */
-	busy.a = NULL; /* the destructor of destroy only counts */
+	busy.a = NULL; /* destroy's destructor call does nothing */
 	CHECK(point_arena_destroy(&a) == 0);
 }
 
