@@ -2356,7 +2356,8 @@ END_TEST
 /* ---- the cache of VM reservations (vmcache.h) ------------------------------ */
 
 #if !FBUMP_POISONING
-/* VM calls made by one create, push 1, destroy of a default VM arena. */
+/* VM calls made by creating a default VM arena and pushing one element;
+ * the arena is then destroyed, or handed back in *keep. */
 static long vm_calls_of_small_arena(fbump_arena **keep)
 {
 	long before = tu_vm_calls();
