@@ -28,26 +28,27 @@ static unsigned char *slot(const fbump_arena *a, size_t i)
 	return a->head.base + i * a->head.stride;
 }
 
-/* Elements that fit in the memory committed now, within the limit. */
+/* Elements that fit in the first 'bytes' of storage, within the limit
+ * (VM commits whole pages, so committed bytes may pass it). */
+static size_t slots_in(const fbump_arena *a, size_t bytes)
+{
+	if (bytes > a->storage.limit)
+		bytes = a->storage.limit;
+	return bytes / a->head.stride;
+}
+
+/* Elements that fit in the memory committed now. */
 static size_t fitting(const fbump_arena *a)
 {
-	size_t bytes = fbump_storage_committed(&a->storage);
-
-	if (bytes > a->storage.limit)
-		bytes = a->storage.limit; /* VM commits whole pages */
-	return bytes / a->head.stride;
+	return slots_in(a, fbump_storage_committed(&a->storage));
 }
 
 /* Where the fast paths stop: at the end of the memory that is committed
  * and, for VM storage, prefaulted; never below len. */
 static size_t fast_fitting(const fbump_arena *a)
 {
-	size_t bytes = fbump_storage_ready(&a->storage);
-	size_t n;
+	size_t n = slots_in(a, fbump_storage_ready(&a->storage));
 
-	if (bytes > a->storage.limit)
-		bytes = a->storage.limit;
-	n = bytes / a->head.stride;
 	return n > a->head.len ? n : a->head.len;
 }
 
@@ -407,8 +408,6 @@ FBUMP_EXPORT int fbump_arena_drain(fbump_arena *a, fbump_drain_fn *fn,
 
 FBUMP_EXPORT int fbump_arena_destroy(fbump_arena *a)
 {
-	struct fbump_allocator block_allocator;
-
 	if (a == NULL)
 		return 0;
 	if (a->busy)
@@ -419,7 +418,7 @@ FBUMP_EXPORT int fbump_arena_destroy(fbump_arena *a)
 			a->model.destructor(slot(a, i), a->model.destructor_ctx);
 	fbump_unpoison(a->head.base, fbump_storage_committed(&a->storage));
 	fbump_storage_fini(&a->storage);
-	block_allocator = a->model.allocator; /* a is gone after the call */
-	block_allocator.free(block_allocator.ctx, a, a->block_size);
+	/* the allocator and the size are read before the block goes */
+	fbump_model_free(&a->model, a, a->block_size);
 	return 0;
 }

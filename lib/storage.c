@@ -154,6 +154,7 @@ int fbump_storage_init(struct fbump_store *st, const struct fbump_model *m,
 		       bool reserve_now)
 {
 	size_t bytes = 0;
+	unsigned char *base;
 	int err;
 
 	st->base = NULL;
@@ -175,11 +176,11 @@ int fbump_storage_init(struct fbump_store *st, const struct fbump_model *m,
 	case FBUMP_STORAGE_FIXED:
 		if ((err = fbump_storage_fixed_bytes(m, &bytes)) != 0)
 			return err;
-		st->base = m->allocator.alloc(m->allocator.ctx, bytes, m->align);
-		if (st->base == NULL)
+		base = m->allocator.alloc(m->allocator.ctx, bytes, m->align);
+		if (base == NULL)
 			return ENOMEM;
-		st->limit = st->reserved = bytes;
-		fbump_atomic_init(&st->committed, bytes);
+		fbump_storage_init_fixed_at(st, m, base);
+		st->borrowed = false;	/* ours to free */
 		return 0;
 	default: /* FBUMP_STORAGE_REALLOC */
 		st->limit = PTRDIFF_MAX - (PTRDIFF_MAX % m->stride);

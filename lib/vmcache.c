@@ -50,21 +50,29 @@ bool fbump_vmcache_put(const struct fbump_vmcache_entry *e)
 	return false;
 }
 
+/* Empties slot i into *e; false if it was empty. */
+static bool take_slot(size_t i, struct fbump_vmcache_entry *e)
+{
+	struct fbump_vmcache_entry *at;
+
+	/* the relaxed peek only skips empty slots cheaply; ownership comes
+	 * from the exchange, acquire to pair with the release CAS of put, so
+	 * the entry and the old contents are visible. */
+	if (__atomic_load_n(&slots[i], __ATOMIC_RELAXED) == NULL)
+		return false;
+	at = __atomic_exchange_n(&slots[i], NULL, __ATOMIC_ACQUIRE);
+	if (at == NULL)
+		return false;
+	FBUMP_HAPPENS_AFTER(at);
+	*e = *at;
+	return true;
+}
+
 bool fbump_vmcache_take(size_t map_size, struct fbump_vmcache_entry *e)
 {
 	for (size_t i = 0; i < FBUMP_VMCACHE_SLOTS; i++) {
-		struct fbump_vmcache_entry *at;
-
-		/* the relaxed peek only skips empty slots cheaply; ownership
-		 * comes from the exchange, acquire to pair with the release
-		 * CAS of put, so the entry and the old contents are visible. */
-		if (__atomic_load_n(&slots[i], __ATOMIC_RELAXED) == NULL)
+		if (!take_slot(i, e))
 			continue;
-		at = __atomic_exchange_n(&slots[i], NULL, __ATOMIC_ACQUIRE);
-		if (at == NULL)
-			continue;
-		FBUMP_HAPPENS_AFTER(at);
-		*e = *at;
 		if (e->map_size == map_size)
 			return true;
 		fbump_vm_release(e->map, e->map_size); /* not ours to reuse */
@@ -74,19 +82,11 @@ bool fbump_vmcache_take(size_t map_size, struct fbump_vmcache_entry *e)
 
 void fbump_vmcache_flush(void)
 {
-	for (size_t i = 0; i < FBUMP_VMCACHE_SLOTS; i++) {
-		/* acquire: as in take, the entry must be visible */
-		struct fbump_vmcache_entry *at =
-			__atomic_exchange_n(&slots[i], NULL, __ATOMIC_ACQUIRE);
+	struct fbump_vmcache_entry e;
 
-		if (at != NULL) {
-			struct fbump_vmcache_entry e;
-
-			FBUMP_HAPPENS_AFTER(at);
-			e = *at;
+	for (size_t i = 0; i < FBUMP_VMCACHE_SLOTS; i++)
+		if (take_slot(i, &e))
 			fbump_vm_release(e.map, e.map_size);
-		}
-	}
 }
 
 #if defined(__GNUC__) || defined(__clang__)
