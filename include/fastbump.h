@@ -150,7 +150,7 @@ FBUMP_EXPORT unsigned int fbump_version(void);
 typedef struct fbump_arena fbump_arena;
 
 /* Stable public prefix of every fbump_arena (part of the ABI): the inline
- * fast paths below read it.  Only fbump_arena_alloc_inline_() writes it
+ * fast paths below read it.  Only fbump_arena_append_inline_() writes it
  * (len); a program never does. */
 struct fbump_arena_head {
 	unsigned char *base;	/* slot 0, or NULL while nothing is stored */
@@ -217,11 +217,14 @@ static inline size_t fbump_arena_stride(const fbump_arena *arena)
 	return ((const struct fbump_arena_head *)arena)->stride;
 }
 
-/* Internal, for the typed layer: fbump_arena_alloc with the copy inlined
- * for an element of 'size' bytes, a compile-time constant equal to the
- * stride.  Appends below inline_end cost a compare and two stores. */
-static inline size_t fbump_arena_alloc_inline_(fbump_arena *arena,
-					       const void *value, size_t size)
+/* Internal, for the typed layer: the append of fbump_arena_alloc without
+ * the call, for an element of 'size' bytes, a compile-time constant equal
+ * to the stride.  Stores the element at the end and its index in *index
+ * and returns 1 while len < inline_end (a compare and two stores); else
+ * returns 0 and changes nothing: the caller then calls the library. */
+static inline int fbump_arena_append_inline_(fbump_arena *arena,
+					     const void *value, size_t size,
+					     size_t *index)
 {
 	struct fbump_arena_head *h = (struct fbump_arena_head *)arena;
 
@@ -231,10 +234,11 @@ static inline size_t fbump_arena_alloc_inline_(fbump_arena *arena,
 		if (FBUMP_LIKELY(i < h->inline_end)) {
 			memcpy(h->base + i * size, value, size);
 			h->len = i + 1;
-			return i;
+			*index = i;
+			return 1;
 		}
 	}
-	return fbump_arena_alloc(arena, value);
+	return 0;
 }
 
 /* Internal, for the typed layer: fbump_arena_checkpoint without the call. */
@@ -345,12 +349,15 @@ static inline size_t fbump_fastarena_stride(const fbump_fastarena *arena)
 
 /* Internal, for the typed layer: the same names as fbump_arena's inline
  * paths.  Every fastarena append is a call: it needs atomic operations. */
-static inline size_t fbump_fastarena_alloc_inline_(fbump_fastarena *arena,
-						   const void *value,
-						   size_t size)
+static inline int fbump_fastarena_append_inline_(fbump_fastarena *arena,
+						 const void *value, size_t size,
+						 size_t *index)
 {
+	(void)arena;
+	(void)value;
 	(void)size;
-	return fbump_fastarena_alloc(arena, value);
+	(void)index;
+	return 0;
 }
 
 static inline fbump_checkpoint fbump_fastarena_checkpoint_inline_(
@@ -490,11 +497,27 @@ FBUMP_UNUSED static inline int name##_destroy(name *a) \
 		a->raw_ = NULL; \
 	return e; \
 } \
+/* the library's append, given a copy of a small value: the caller's \
+ * variable then never escapes into a call, and its compiler may keep it \
+ * in a register across a loop of appends */ \
+FBUMP_UNUSED static inline size_t name##_alloc_call_(name *a, \
+						     const name##_elem *value) \
+{ \
+	unsigned char copy_[sizeof(name##_elem) <= 64 ? \
+			    sizeof(name##_elem) : 1]; \
+	if (value == NULL || sizeof(name##_elem) > 64) \
+		return raw_type##_alloc(a->raw_, value); \
+	memcpy(copy_, value, sizeof copy_); \
+	return raw_type##_alloc(a->raw_, copy_); \
+} \
 FBUMP_UNUSED static inline name##_idx name##_alloc(name *a, \
 						   const name##_elem *value) \
 { \
-	return name##_idx_make(raw_type##_alloc_inline_(a->raw_, value, \
-						       sizeof(name##_elem))); \
+	size_t i_; \
+	if (FBUMP_LIKELY(raw_type##_append_inline_(a->raw_, value, \
+						   sizeof(name##_elem), &i_))) \
+		return name##_idx_make(i_); \
+	return name##_idx_make(name##_alloc_call_(a, value)); \
 } \
 FBUMP_UNUSED static inline fbump_checkpoint name##_checkpoint(const name *a) \
 { \

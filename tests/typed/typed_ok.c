@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <fastbump.h>
 
@@ -28,6 +29,13 @@ struct rgb {
 FBUMP_ARENA_TYPED(point_arena, struct point);
 FBUMP_ARENA_TYPED(rgb_arena, struct rgb);
 FBUMP_FASTARENA_TYPED(point_log, struct point);
+
+/* larger than the 64 bytes that the typed append copies before a call */
+struct block {
+	int v[40];
+};
+FBUMP_ARENA_TYPED(block_arena, struct block);
+FBUMP_FASTARENA_TYPED(block_log, struct block);
 
 /* self-referential elements: the index type comes first */
 FBUMP_TYPED_IDX(tree);
@@ -519,7 +527,7 @@ static void test_self_referential(void)
 	CHECK(chain_destroy(&c) == 0);
 }
 
-/* The inline append of the typed layer (fbump_arena_alloc_inline_) and
+/* The inline append of the typed layer (fbump_arena_append_inline_) and
  * its bound, head.inline_end: every element lands, the bound never passes
  * the capacity, and whatever the inline path cannot do (grow, refuse with
  * an errno) still happens in the library. */
@@ -637,10 +645,67 @@ static void test_arena_inline(void)
 	CHECK(point_arena_destroy(&a) == 0);
 }
 
+/* Appends whose value is an element of the same arena, in REALLOC storage
+ * that moves as it grows: the value handed to the library must be read
+ * before the move, whether the typed layer copies it (small elements) or
+ * passes it on (large ones).  Element k is a copy of element k / 2. */
+static void test_self_append(void)
+{
+	struct fbump_config cfg = FBUMP_CONFIG_INIT(struct point);
+	struct fbump_config big = FBUMP_CONFIG_INIT(struct block);
+	point_arena a;
+	block_arena b;
+	block_log l;
+	struct block blk;
+	size_t k, bad = 0;
+
+	cfg.storage = FBUMP_STORAGE_REALLOC;
+	big.storage = FBUMP_STORAGE_REALLOC;
+	CHECK(point_arena_create_config(&a, &cfg, NULL) == 0);
+	CHECK(block_arena_create_config(&b, &big, NULL) == 0);
+	CHECK(block_log_create(&l, NULL) == 0);
+	memset(&blk, 0, sizeof(blk));
+	blk.v[0] = 1;
+	blk.v[39] = 7;
+	CHECK(point_arena_alloc(&a, &(struct point){ 1, 7 }).i == 0);
+	CHECK(block_arena_alloc(&b, &blk).i == 0);
+	CHECK(block_log_alloc(&l, &blk).i == 0);
+	for (k = 1; k < 100000; k++) {
+		const struct point *p = point_arena_get(&a,
+			point_arena_idx_make(k / 2));
+		if (point_arena_alloc(&a, p).i != k)
+			bad++;
+		if (k < 20000 &&
+		    block_arena_alloc(&b, block_arena_get(&b,
+			    block_arena_idx_make(k / 2))).i != k)
+			bad++;
+	}
+	CHECK(bad == 0);
+	CHECK(block_log_alloc(&l, block_log_get(&l, block_log_idx_make(0))).i
+	      == 1);
+	for (k = 0; k < 100000; k++) {
+		const struct point *p = point_arena_get(&a,
+			point_arena_idx_make(k));
+		if (p->x != 1 || p->y != 7)
+			bad++;
+		if (k < 20000 &&
+		    memcmp(block_arena_get(&b, block_arena_idx_make(k)), &blk,
+			   sizeof(blk)) != 0)
+			bad++;
+	}
+	CHECK(bad == 0);
+	CHECK(memcmp(block_log_get(&l, block_log_idx_make(1)), &blk,
+		     sizeof(blk)) == 0);
+	CHECK(point_arena_destroy(&a) == 0);
+	CHECK(block_arena_destroy(&b) == 0);
+	CHECK(block_log_destroy(&l) == 0);
+}
+
 int main(void)
 {
 	test_arena();
 	test_arena_inline();
+	test_self_append();
 	test_arena_config();
 	test_fastarena();
 	test_self_referential();
