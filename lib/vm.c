@@ -13,6 +13,7 @@
 
 #ifdef FBUMP_TESTING
 int (*fbump_vm_fault_hook)(void);
+int (*fbump_vm_populate_hook)(void *p, size_t size);
 # define INJECTED_FAULT() (fbump_vm_fault_hook != NULL && fbump_vm_fault_hook())
 #else
 # define INJECTED_FAULT() 0
@@ -78,25 +79,51 @@ int fbump_vm_commit(void *p, size_t size)
 # define MADV_POPULATE_WRITE 23
 #endif
 
+#ifdef MADV_POPULATE_WRITE
+/* Set once the system has refused MADV_POPULATE_WRITE as unknown or not
+ * allowed: every later request would fail the same way. */
+static int populate_unsupported;
+
+static int populate_call(void *p, size_t size)
+{
+# ifdef FBUMP_TESTING
+	if (fbump_vm_populate_hook != NULL)
+		return fbump_vm_populate_hook(p, size);
+# endif
+	return madvise(p, size, MADV_POPULATE_WRITE);
+}
+#endif
+
 void fbump_vm_populate(void *p, size_t size)
 {
 #ifdef MADV_POPULATE_WRITE
-	/* relaxed: a flag of the process that only ever goes from 0 to 1;
-	 * a thread that misses the store just tries once more. */
-	static int unsupported;
 	int saved = errno;
 
-	if (size == 0 || __atomic_load_n(&unsupported, __ATOMIC_RELAXED))
+	/* relaxed, load and store: a flag of the process that only ever
+	 * goes from 0 to 1 and guards nothing else; a thread that misses the
+	 * store just asks once more and fails the same way. */
+	if (size == 0 ||
+	    __atomic_load_n(&populate_unsupported, __ATOMIC_RELAXED))
 		return;
-	if (madvise(p, size, MADV_POPULATE_WRITE) != 0 &&
+	if (populate_call(p, size) != 0 &&
 	    (errno == EINVAL || errno == ENOSYS || errno == EPERM))
-		__atomic_store_n(&unsupported, 1, __ATOMIC_RELAXED); /* above */
+		__atomic_store_n(&populate_unsupported, 1, __ATOMIC_RELAXED);
 	errno = saved;
 #else
 	(void)p;
 	(void)size;
 #endif
 }
+
+#ifdef FBUMP_TESTING
+void fbump_vm_populate_forget(void)
+{
+# ifdef MADV_POPULATE_WRITE
+	/* relaxed: tests call it with no arena in use */
+	__atomic_store_n(&populate_unsupported, 0, __ATOMIC_RELAXED);
+# endif
+}
+#endif
 
 void fbump_vm_decommit(void *p, size_t size)
 {

@@ -38,6 +38,14 @@ void fbump_vm_release(void *map, size_t map_size);
  * reserve and commit, and a non-zero result makes that call fail with
  * ENOMEM, as if the system were out of memory. */
 extern int (*fbump_vm_fault_hook)(void);
+
+/* When set, fbump_vm_populate calls it instead of the system: it returns
+ * 0, or -1 with errno as madvise would. */
+extern int (*fbump_vm_populate_hook)(void *p, size_t size);
+
+/* Forgets that the system refused to populate, so that the next
+ * fbump_vm_populate asks again (the flag lives as long as the process). */
+void fbump_vm_populate_forget(void);
 #endif
 
 #endif /* FBUMP_VM_H */

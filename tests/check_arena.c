@@ -24,6 +24,11 @@
 #include "fastbump.h"
 #include "poison.h"
 #include "testutil.h"
+/* The suites always link the white-box build, which has the VM hooks. */
+#ifndef FBUMP_TESTING
+# define FBUMP_TESTING 1
+#endif
+#include "vm.h"
 #include "vmcache.h"
 
 /* ---- storage modes --------------------------------------------------------- */
@@ -2458,6 +2463,37 @@ START_TEST(test_vmcache_bounded)
 }
 END_TEST
 
+/* Taking a reservation from the cache is one VM step for fault injection:
+ * when it fails, the append reports ENOMEM, the arena stays empty and
+ * usable, and the reservation goes back to the cache for the retry. */
+START_TEST(test_vmcache_take_fails)
+{
+	fbump_arena *a;
+	void *slots;
+	long v = key(0), before;
+
+	fbump_vmcache_flush();
+	a = new_arena(&vm_default);
+	push(a, 1);
+	slots = fbump_arena_data(a);
+	destroy_ok(a);
+	a = new_arena(&vm_default);
+	tu_vm_fail_at(0);
+	ASSERT_INDEX_FAILS(fbump_arena_alloc(a, &v), ENOMEM);
+	ck_assert_int_eq(tu_fault_failed(), 1);
+	tu_fault_disarm();
+	ck_assert_uint_eq(fbump_arena_len(a), 0);
+	ck_assert_ptr_null(fbump_arena_data(a));
+	before = tu_vm_calls();
+	push(a, 1);
+	ck_assert_int_eq(tu_vm_calls() - before, 1); /* from the cache */
+	ck_assert_ptr_eq(fbump_arena_data(a), slots);
+	assert_contents(a, 1);
+	destroy_ok(a);
+	fbump_vmcache_flush();
+}
+END_TEST
+
 #else /* FBUMP_POISONING */
 /* In builds that poison free slots the cache is off: a destroyed arena's
  * range is unmapped, so a pointer kept past destroy faults. */
@@ -2530,6 +2566,68 @@ START_TEST(test_vmcache_threads)
 		ck_assert_uint_eq(bad[i], 0);
 	}
 	fbump_vmcache_flush();
+}
+END_TEST
+
+/* ---- prefaulting (fbump_vm_populate) ---------------------------------------- */
+
+/* A stand-in for madvise(MADV_POPULATE_WRITE) that counts its calls and
+ * fails with populate_errno (or does nothing and succeeds when it is 0):
+ * the pages then fault in one by one as they are written. */
+static long populate_calls;
+static int populate_errno;
+
+static int fake_populate(void *p, size_t size)
+{
+	(void)p;
+	(void)size;
+	populate_calls++;
+	if (populate_errno == 0)
+		return 0;
+	errno = populate_errno;
+	return -1;
+}
+
+/* Fills a fresh default VM arena with n elements while the system answers
+ * every populate request with 'err'; returns how often it was asked. */
+static long populate_calls_filling(int err, size_t n)
+{
+	fbump_arena *a;
+
+	fbump_vmcache_flush(); /* a fresh reservation, nothing committed */
+	fbump_vm_populate_forget();
+	populate_calls = 0;
+	populate_errno = err;
+	fbump_vm_populate_hook = fake_populate;
+	a = new_arena(&vm_default);
+	errno = EILSEQ;
+	push(a, 1); /* the first commit is prefaulted at once */
+	ck_assert_int_eq(errno, EILSEQ); /* the hint keeps errno */
+	push(a, n - 1);
+	fbump_vm_populate_hook = NULL;
+	fbump_vm_populate_forget();
+	assert_contents(a, n);
+	destroy_ok(a);
+	fbump_vmcache_flush();
+	return populate_calls;
+}
+
+/* n elements of 8 bytes that span many prefault steps (64 KiB at most) */
+#define POPULATE_ELEMS ((size_t)1 << 18)
+
+/* A system that answers "supported" is asked at every step; one that has
+ * no MADV_POPULATE_WRITE (EINVAL, before Linux 5.14) or forbids it is
+ * asked once, and one that fails for want of memory keeps being asked.
+ * The arena fills correctly either way. */
+START_TEST(test_populate_steps)
+{
+	long asked = populate_calls_filling(0, POPULATE_ELEMS);
+
+	ck_assert_int_ge(asked, (long)(POPULATE_ELEMS * sizeof(long) /
+				       (64 << 10)));
+	ck_assert_int_eq(populate_calls_filling(EINVAL, POPULATE_ELEMS), 1);
+	ck_assert_int_eq(populate_calls_filling(EPERM, POPULATE_ELEMS), 1);
+	ck_assert_int_eq(populate_calls_filling(ENOMEM, POPULATE_ELEMS), asked);
 }
 END_TEST
 
@@ -2647,6 +2745,9 @@ static Suite *arena_suite(void)
 	LOOP(tc, test_destroy_empty);
 	LOOP(tc, test_destroy_no_destructor);
 
+	tc = tcase(s, "populate");
+	tcase_add_test(tc, test_populate_steps);
+
 	tc = tcase(s, "vmcache");
 #if FBUMP_POISONING
 	tcase_add_test(tc, test_vmcache_off_when_poisoning);
@@ -2654,6 +2755,7 @@ static Suite *arena_suite(void)
 	tcase_add_test(tc, test_vmcache_reuse);
 	tcase_add_test(tc, test_vmcache_keep);
 	tcase_add_test(tc, test_vmcache_bounded);
+	tcase_add_test(tc, test_vmcache_take_fails);
 #endif
 	tcase_add_test(tc, test_vmcache_threads);
 
