@@ -12,6 +12,7 @@
 #include "poison.h"
 #include "publish.h"
 #include "storage.h"
+#include "vm.h"
 
 /* Allocated on a cache-line boundary: head.published and pub.cursor, which
  * every writer writes, share the first line (see struct fbump_pub). */
@@ -21,6 +22,9 @@ struct fbump_fastarena {
 	/* slots whose slot and flag memory is committed: the fast check of
 	 * ensure_slots */
 	fbump_atomic_size usable;
+	/* VM: bytes of slot memory from base that have been handed to
+	 * fbump_vm_populate (a hint, see prefault_slots) */
+	fbump_atomic_size prefaulted;
 	uint64_t id;
 	struct fbump_model model;
 	struct fbump_model flag_model;	/* one byte per slot */
@@ -160,8 +164,44 @@ FBUMP_EXPORT fbump_fastarena *fbump_fastarena_create(const struct fbump_config *
 	FBUMP_ATOMIC_WORD(&a->slots.committed, sizeof(a->slots.committed));
 	FBUMP_ATOMIC_WORD(&a->flags.committed, sizeof(a->flags.committed));
 	FBUMP_ATOMIC_WORD(&a->usable, sizeof(a->usable));
+	FBUMP_ATOMIC_WORD(&a->prefaulted, sizeof(a->prefaulted));
 	fbump_poison(a->head.base, fbump_storage_committed(&a->slots));
 	return a;
+}
+
+/* VM: has the system back the slot pages a little ahead of the writers,
+ * as fbump_arena does (fbump_storage_prefault), so that they take one
+ * system call per step instead of a page fault per page.  Slots [0, end)
+ * are reserved and usable.  A writer whose slots pass the figure moves it
+ * on a step and asks for that step; each byte is asked for once.  Other
+ * writers go on writing meanwhile, which is safe while pages are being
+ * populated.  Lock-free: a failed CAS means another writer moved it. */
+static void prefault_slots(fbump_fastarena *a, size_t end)
+{
+	size_t need = end * a->head.stride;
+	/* relaxed: the figure only shares out the work of a hint; no thread
+	 * reads or writes slot memory on its strength. */
+	size_t from = fbump_atomic_load(&a->prefaulted, FBUMP_RELAXED);
+	size_t to;
+
+	if (FBUMP_LIKELY(need <= from) ||
+	    a->model.storage != FBUMP_STORAGE_VM)
+		return;
+	do {
+		/* acquire: pairs with the release of
+		 * fbump_storage_grow_shared, so the pages up to the figure
+		 * are committed before we ask.  They cover 'need': our
+		 * slots are usable. */
+		to = fbump_prefault_end(from, need,
+					fbump_atomic_load(&a->slots.committed,
+							  FBUMP_ACQUIRE));
+		/* relaxed, both: as the load above. */
+		if (fbump_atomic_cas(&a->prefaulted, &from, to,
+				     FBUMP_RELAXED, FBUMP_RELAXED)) {
+			fbump_vm_populate(a->head.base + from, to - from);
+			return;
+		}
+	} while (need > from);
 }
 
 /* Reserves n slots and returns the first, or FBUMP_NONE with errno. */
@@ -172,6 +212,7 @@ static size_t reserve(fbump_fastarena *a, size_t n)
 
 	if (err != 0)
 		return fbump_fail_index(err);
+	prefault_slots(a, first + n);
 	fbump_unpoison_shared(slot(a, first), n * a->head.stride);
 	return first;
 }

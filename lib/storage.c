@@ -273,20 +273,24 @@ int fbump_storage_grow(struct fbump_store *st, size_t need)
 	return 0;
 }
 
-void fbump_storage_prefault(struct fbump_store *st, size_t need)
+size_t fbump_prefault_end(size_t from, size_t need, size_t have)
 {
-	size_t have = fbump_storage_committed(st);
-	size_t from = st->prefaulted, step, end;
+	size_t step = from < PREFAULT_STEP ? from : PREFAULT_STEP, end;
 
-	if (st->model->storage != FBUMP_STORAGE_VM || need <= from)
-		return;
-	step = from < PREFAULT_STEP ? from : PREFAULT_STEP;
 	if (step == 0)
 		step = fbump_vm_page_size();
 	end = round_up(need > from + step ? need : from + step,
 		       fbump_vm_page_size());
-	if (end > have)
-		end = have;
+	return end < have ? end : have;
+}
+
+void fbump_storage_prefault(struct fbump_store *st, size_t need)
+{
+	size_t from = st->prefaulted, end;
+
+	if (st->model->storage != FBUMP_STORAGE_VM || need <= from)
+		return;
+	end = fbump_prefault_end(from, need, fbump_storage_committed(st));
 	fbump_vm_populate(st->base + from, end - from);
 	st->prefaulted = end;
 }

@@ -65,6 +65,11 @@ int fbump_storage_grow(struct fbump_store *st, size_t need);
  * per step instead of one page fault per page.  Other modes: nothing. */
 void fbump_storage_prefault(struct fbump_store *st, size_t need);
 
+/* Where a prefault that must cover 'need' bytes, with 'from' bytes done
+ * and 'have' committed, should end: a step past 'from' that doubles from
+ * one page up to PREFAULT_STEP, whole pages, never past 'have'. */
+size_t fbump_prefault_end(size_t from, size_t need, size_t have);
+
 /* Bytes from base that a sequential writer may fill without a further
  * fbump_storage_prefault: committed, and prefaulted for VM. */
 size_t fbump_storage_ready(const struct fbump_store *st);
