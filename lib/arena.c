@@ -368,11 +368,13 @@ static void truncate_to(fbump_arena *a, size_t keep)
 FBUMP_EXPORT int fbump_arena_rollback(fbump_arena *a, fbump_checkpoint cp)
 {
 	/* an arena without an identity never gave out a checkpoint */
-	if (a == NULL || a->head.id == 0 || cp.arena_id != a->head.id ||
-	    cp.len > a->head.len)
+	if (a == NULL || a->head.id == 0 || cp.arena_id != a->head.id)
 		return fbump_fail(EINVAL);
 	if (a->busy)
 		return fbump_fail(EBUSY);
+	/* after the state, as fbump_fastarena_rollback must (doc/errors.md) */
+	if (cp.len > a->head.len)
+		return fbump_fail(EINVAL);
 	truncate_to(a, cp.len);
 	return 0;
 }

@@ -1302,6 +1302,17 @@ static const struct row rows[] = {
 	ROW(A, S_DTOR, "fbump_arena_alloc_extend",
 	    "n 0 from a destructor: no mutation, the length", a_extend_n0,
 	    RT_INDEX, RETURNS(BASE_LEN - 1)),
+	/* several conditions at once: the arguments alone first, then the
+	 * arena's state, then length and room (doc/errors.md) */
+	ROW(A, S_DTOR, "fbump_arena_alloc_extend",
+	    "values NULL, n 1, from a destructor: EINVAL before EBUSY",
+	    a_extend_null_values, RT_INDEX, FAILS(EINVAL)),
+	ROW(A, S_DTOR, "fbump_arena_alloc_extend",
+	    "n SIZE_MAX from a destructor: EBUSY before EOVERFLOW of len + n",
+	    a_extend_max, RT_INDEX, FAILS(EBUSY)),
+	ROW(A, S_DTOR, "fbump_arena_alloc_extend",
+	    "one slot too many from a destructor: EBUSY before ENOSPC",
+	    a_extend_one_too_many, RT_INDEX, FAILS3(EBUSY, EBUSY, SKIP)),
 
 	ROW(A, S_PLAIN, "fbump_arena_try_get", "arena NULL", a_try_get_null,
 	    RT_PTR, FAILS(EINVAL)),
@@ -1385,6 +1396,12 @@ static const struct row rows[] = {
 	    a_rollback_0, RT_STATUS, FAILS(EBUSY)),
 	ROW(A, S_DESTROY, "fbump_arena_rollback", "from destroy's destructor",
 	    a_rollback_0, RT_STATUS, FAILS(EBUSY)),
+	ROW(A, S_DTOR, "fbump_arena_rollback",
+	    "checkpoint of another arena from a destructor: EINVAL before "
+	    "EBUSY", a_rollback_other, RT_STATUS, FAILS(EINVAL)),
+	ROW(A, S_DTOR, "fbump_arena_rollback",
+	    "checkpoint length + 1 from a destructor: EBUSY before the length",
+	    a_rollback_beyond, RT_STATUS, FAILS(EBUSY)),
 
 	ROW(A, S_PLAIN, "fbump_arena_reset", "arena NULL", a_reset_null,
 	    RT_STATUS, FAILS(EINVAL)),
@@ -1509,6 +1526,15 @@ static const struct row rows[] = {
 	    f_extend, RT_INDEX, FAILS(EBUSY)),
 	ROW(F, S_DRAIN, "fbump_fastarena_alloc_extend",
 	    "from a drain callback", f_extend, RT_INDEX, FAILS(EBUSY)),
+	ROW(F, S_DTOR, "fbump_fastarena_alloc_extend",
+	    "values NULL, n 1, from a destructor: EINVAL before EBUSY",
+	    f_extend_null_values, RT_INDEX, FAILS(EINVAL)),
+	ROW(F, S_DTOR, "fbump_fastarena_alloc_extend",
+	    "n * stride wraps, from a destructor: EOVERFLOW of the arguments "
+	    "before EBUSY", f_extend_bytes_wrap, RT_INDEX, FAILS(EOVERFLOW)),
+	ROW(F, S_DTOR, "fbump_fastarena_alloc_extend",
+	    "one slot too many from a destructor: EBUSY before ENOSPC",
+	    f_extend_one_too_many, RT_INDEX, FAILS(EBUSY)),
 
 	ROW(F, S_PLAIN, "fbump_fastarena_try_get", "arena NULL",
 	    f_try_get_null, RT_PTR, FAILS(EINVAL)),
@@ -1590,6 +1616,12 @@ static const struct row rows[] = {
 	    RT_STATUS, FAILS(EINVAL)),
 	ROW(F, S_DTOR, "fbump_fastarena_rollback", "from a destructor",
 	    f_rollback_0, RT_STATUS, FAILS(EBUSY)),
+	ROW(F, S_DTOR, "fbump_fastarena_rollback",
+	    "checkpoint of another arena from a destructor: EINVAL before "
+	    "EBUSY", f_rollback_other, RT_STATUS, FAILS(EINVAL)),
+	ROW(F, S_DTOR, "fbump_fastarena_rollback",
+	    "checkpoint length + 1 from a destructor: EBUSY before the length",
+	    f_rollback_beyond, RT_STATUS, FAILS(EBUSY)),
 	ROW(F, S_DRAIN, "fbump_fastarena_rollback", "from a drain callback",
 	    f_rollback_0, RT_STATUS, FAILS(EBUSY)),
 	ROW(F, S_DESTROY, "fbump_fastarena_rollback",
