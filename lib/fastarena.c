@@ -169,16 +169,18 @@ FBUMP_EXPORT fbump_fastarena *fbump_fastarena_create(const struct fbump_config *
 	return a;
 }
 
-/* VM: has the system back the slot pages a little ahead of the writers,
- * as fbump_arena does (fbump_storage_prefault), so that they take one
- * system call per step instead of a page fault per page.  Slots [0, end)
- * are reserved and usable.  A writer whose slots pass the figure moves it
- * on a step and asks for that step; each byte is asked for once.  Other
- * writers go on writing meanwhile, which is safe while pages are being
- * populated.  Lock-free: a failed CAS means another writer moved it. */
+/* VM: has the system back the slot pages ahead of the writers, as
+ * fbump_arena does (fbump_storage_prefault), so that they take one system
+ * call per step instead of a page fault per page.  Called once slots
+ * [0, end) are reserved, usable, and the caller's are published: the
+ * system call never delays a publication (doc/design-fastarena.md).  A
+ * writer whose slots passed the figure moves it on a step past them and
+ * asks for that step; each byte is asked for once.  Other writers go on
+ * writing meanwhile, which is safe while pages are being populated.
+ * Lock-free: a failed CAS means another writer moved the figure. */
 static void prefault_slots(fbump_fastarena *a, size_t end)
 {
-	size_t need = end * a->head.stride;
+	size_t need = end * a->head.stride; /* <= capacity * stride */
 	/* relaxed: the figure only shares out the work of a hint; no thread
 	 * reads or writes slot memory on its strength. */
 	size_t from = fbump_atomic_load(&a->prefaulted, FBUMP_RELAXED);
@@ -188,14 +190,15 @@ static void prefault_slots(fbump_fastarena *a, size_t end)
 	    a->model.storage != FBUMP_STORAGE_VM)
 		return;
 	do {
-		/* acquire: pairs with the release of
-		 * fbump_storage_grow_shared, so the pages up to the figure
-		 * are committed before we ask.  They cover 'need': our
-		 * slots are usable. */
+		/* acquire: pairs with the release CAS of
+		 * fbump_storage_grow_shared, so the commit of every page
+		 * below the figure we read has finished before we ask for
+		 * them.  The figure covers 'need': our slots are usable. */
 		to = fbump_prefault_end(from, need,
 					fbump_atomic_load(&a->slots.committed,
 							  FBUMP_ACQUIRE));
-		/* relaxed, both: as the load above. */
+		/* relaxed, success and failure: as the load of 'prefaulted'
+		 * above; the figure only grows, so the steps never overlap. */
 		if (fbump_atomic_cas(&a->prefaulted, &from, to,
 				     FBUMP_RELAXED, FBUMP_RELAXED)) {
 			fbump_vm_populate(a->head.base + from, to - from);
@@ -212,7 +215,6 @@ static size_t reserve(fbump_fastarena *a, size_t n)
 
 	if (err != 0)
 		return fbump_fail_index(err);
-	prefault_slots(a, first + n);
 	fbump_unpoison_shared(slot(a, first), n * a->head.stride);
 	return first;
 }
@@ -228,6 +230,7 @@ FBUMP_EXPORT size_t fbump_fastarena_alloc(fbump_fastarena *a, const void *value)
 		return FBUMP_NONE;
 	fbump_copy_elem(slot(a, i), value, a->model.elem_size);
 	pub_finish(&a->pub, i, 1);
+	prefault_slots(a, i + 1);
 	return i;
 }
 
@@ -250,6 +253,7 @@ FBUMP_EXPORT int fbump_fastarena_alloc_publish(fbump_fastarena *a, size_t index)
 	    pub_is_ready(&a->pub, index))
 		return fbump_fail(EINVAL);
 	pub_finish(&a->pub, index, 1);
+	prefault_slots(a, index + 1);
 	return 0;
 }
 
@@ -275,6 +279,7 @@ FBUMP_EXPORT size_t fbump_fastarena_alloc_extend(fbump_fastarena *a,
 			memcpy(slot(a, first + k), src + k * a->model.elem_size,
 			       a->model.elem_size);
 	pub_finish(&a->pub, first, n);
+	prefault_slots(a, first + n);
 	return first;
 }
 

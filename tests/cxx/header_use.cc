@@ -46,6 +46,16 @@ FBUMP_ARENA_TYPED(vec_arena, vec3);
 FBUMP_FASTARENA_TYPED(vec_log, vec3);
 
 namespace {
+// larger than the 64 bytes the typed append copies before calling the
+// library: the other branch of name_alloc
+struct frame {
+	double samples[16];
+};
+} // namespace
+FBUMP_ARENA_TYPED(frame_arena, frame);
+FBUMP_FASTARENA_TYPED(frame_log, frame);
+
+namespace {
 
 vec3 v3(float x, float y, float z)
 {
@@ -254,6 +264,41 @@ void test_typed()
 	CHECK(vec_log_destroy(&m) == 0);
 }
 
+// appends of an element of the same arena, for both kinds and both
+// branches of the typed append (copied, passed on)
+void test_typed_sizes()
+{
+	vec_arena a;
+	frame_arena f;
+	frame_log l;
+	frame fr = {};
+
+	fr.samples[0] = 1.5;
+	fr.samples[15] = -2.5;
+	CHECK(vec_arena_create(&a, nullptr) == 0);
+	CHECK(frame_arena_create(&f, nullptr) == 0);
+	CHECK(frame_log_create(&l, nullptr) == 0);
+	vec3 v = v3(1, 2, 3);
+	CHECK(vec_arena_alloc(&a, &v).i == 0);
+	CHECK(frame_arena_alloc(&f, &fr).i == 0);
+	CHECK(frame_log_alloc(&l, &fr).i == 0);
+	for (size_t i = 1; i < 5000; i++) {
+		CHECK(vec_arena_alloc(&a, vec_arena_get(&a,
+			vec_arena_idx_make(i - 1))).i == i);
+		CHECK(frame_arena_alloc(&f, frame_arena_get(&f,
+			frame_arena_idx_make(i - 1))).i == i);
+	}
+	CHECK(frame_log_alloc(&l, frame_log_get(&l,
+		frame_log_idx_make(0))).i == 1);
+	CHECK(vec_arena_get(&a, vec_arena_idx_make(4999))->z == 3.0f);
+	CHECK(frame_arena_get(&f, frame_arena_idx_make(4999))->samples[15] ==
+	      -2.5);
+	CHECK(frame_log_get(&l, frame_log_idx_make(1))->samples[0] == 1.5);
+	CHECK(vec_arena_destroy(&a) == 0);
+	CHECK(frame_arena_destroy(&f) == 0);
+	CHECK(frame_log_destroy(&l) == 0);
+}
+
 } // namespace
 
 int main()
@@ -262,6 +307,7 @@ int main()
 	test_arena();
 	test_fastarena();
 	test_typed();
+	test_typed_sizes();
 	if (failures != 0) {
 		std::fprintf(stderr, "header_use: %d checks failed\n", failures);
 		return EXIT_FAILURE;
