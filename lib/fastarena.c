@@ -84,15 +84,64 @@ static int commit_slots(fbump_fastarena *a, size_t end)
 	return 0;
 }
 
-/* pub_ensure_fn: makes slots [0, end) usable. */
+/* VM: has the system back the slot pages ahead of the writers, as
+ * fbump_arena does (fbump_storage_prefault), so that they take one system
+ * call per step instead of a page fault per page.  Slots [0, end) are
+ * usable; the caller is about to reserve the last of them and holds no
+ * slot yet, so the system call delays no publication
+ * (doc/design-fastarena.md).  A writer whose slots pass the figure moves
+ * it on a step past them and asks for that step; each byte is asked for
+ * once.  Other writers go on writing meanwhile, which is safe while pages
+ * are being populated.  Lock-free: a failed CAS means another writer
+ * moved the figure. */
+static void prefault_slots(fbump_fastarena *a, size_t end)
+{
+	/* 4 KiB ahead of our slots, so that the next writer does not fault
+	 * in the page after them itself; end * stride <= the reservation,
+	 * well below SIZE_MAX */
+	size_t need = end * a->head.stride + 4096;
+	/* relaxed: the figure only shares out the work of a hint; no thread
+	 * reads or writes slot memory on its strength. */
+	size_t from = fbump_atomic_load(&a->prefaulted, FBUMP_RELAXED);
+	size_t to;
+
+	if (FBUMP_LIKELY(need <= from) ||
+	    a->model.storage != FBUMP_STORAGE_VM)
+		return;
+	do {
+		/* acquire: pairs with the release CAS of
+		 * fbump_storage_grow_shared, so the commit of every page
+		 * below the figure we read has finished before we ask for
+		 * them.  It covers our slots, which are usable. */
+		to = fbump_prefault_end(from, need,
+					fbump_atomic_load(&a->slots.committed,
+							  FBUMP_ACQUIRE));
+		if (to <= from)
+			return;	/* the page ahead is not committed yet */
+		/* relaxed, success and failure: as the load of 'prefaulted'
+		 * above; the figure only grows, so the steps never overlap. */
+		if (fbump_atomic_cas(&a->prefaulted, &from, to,
+				     FBUMP_RELAXED, FBUMP_RELAXED)) {
+			fbump_vm_populate(a->head.base + from, to - from);
+			return;
+		}
+	} while (need > from);
+}
+
+/* pub_ensure_fn: makes slots [0, end) usable and prefaults ahead of
+ * them; pub_reserve calls it before it reserves, so that neither system
+ * call runs while the caller holds an unpublished slot. */
 static int ensure_slots(void *ctx, size_t end)
 {
 	fbump_fastarena *a = ctx;
+	int err = 0;
 
 	/* acquire: pairs with commit_slots' release (see there). */
-	if (FBUMP_LIKELY(end <= fbump_atomic_load(&a->usable, FBUMP_ACQUIRE)))
-		return 0;
-	return commit_slots(a, end);
+	if (FBUMP_UNLIKELY(end > fbump_atomic_load(&a->usable, FBUMP_ACQUIRE)))
+		err = commit_slots(a, end);
+	if (err == 0)
+		prefault_slots(a, end);
+	return err;
 }
 
 /* Slots that storage of 'limit' bytes holds, within what the protocol's
@@ -169,44 +218,6 @@ FBUMP_EXPORT fbump_fastarena *fbump_fastarena_create(const struct fbump_config *
 	return a;
 }
 
-/* VM: has the system back the slot pages ahead of the writers, as
- * fbump_arena does (fbump_storage_prefault), so that they take one system
- * call per step instead of a page fault per page.  Called once slots
- * [0, end) are reserved, usable, and the caller's are published: the
- * system call never delays a publication (doc/design-fastarena.md).  A
- * writer whose slots passed the figure moves it on a step past them and
- * asks for that step; each byte is asked for once.  Other writers go on
- * writing meanwhile, which is safe while pages are being populated.
- * Lock-free: a failed CAS means another writer moved the figure. */
-static void prefault_slots(fbump_fastarena *a, size_t end)
-{
-	size_t need = end * a->head.stride; /* <= capacity * stride */
-	/* relaxed: the figure only shares out the work of a hint; no thread
-	 * reads or writes slot memory on its strength. */
-	size_t from = fbump_atomic_load(&a->prefaulted, FBUMP_RELAXED);
-	size_t to;
-
-	if (FBUMP_LIKELY(need <= from) ||
-	    a->model.storage != FBUMP_STORAGE_VM)
-		return;
-	do {
-		/* acquire: pairs with the release CAS of
-		 * fbump_storage_grow_shared, so the commit of every page
-		 * below the figure we read has finished before we ask for
-		 * them.  The figure covers 'need': our slots are usable. */
-		to = fbump_prefault_end(from, need,
-					fbump_atomic_load(&a->slots.committed,
-							  FBUMP_ACQUIRE));
-		/* relaxed, success and failure: as the load of 'prefaulted'
-		 * above; the figure only grows, so the steps never overlap. */
-		if (fbump_atomic_cas(&a->prefaulted, &from, to,
-				     FBUMP_RELAXED, FBUMP_RELAXED)) {
-			fbump_vm_populate(a->head.base + from, to - from);
-			return;
-		}
-	} while (need > from);
-}
-
 /* Reserves n slots and returns the first, or FBUMP_NONE with errno. */
 static size_t reserve(fbump_fastarena *a, size_t n)
 {
@@ -230,7 +241,6 @@ FBUMP_EXPORT size_t fbump_fastarena_alloc(fbump_fastarena *a, const void *value)
 		return FBUMP_NONE;
 	fbump_copy_elem(slot(a, i), value, a->model.elem_size);
 	pub_finish(&a->pub, i, 1);
-	prefault_slots(a, i + 1);
 	return i;
 }
 
@@ -253,7 +263,6 @@ FBUMP_EXPORT int fbump_fastarena_alloc_publish(fbump_fastarena *a, size_t index)
 	    pub_is_ready(&a->pub, index))
 		return fbump_fail(EINVAL);
 	pub_finish(&a->pub, index, 1);
-	prefault_slots(a, index + 1);
 	return 0;
 }
 
@@ -279,7 +288,6 @@ FBUMP_EXPORT size_t fbump_fastarena_alloc_extend(fbump_fastarena *a,
 			memcpy(slot(a, first + k), src + k * a->model.elem_size,
 			       a->model.elem_size);
 	pub_finish(&a->pub, first, n);
-	prefault_slots(a, first + n);
 	return first;
 }
 
