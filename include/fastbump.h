@@ -153,7 +153,7 @@ typedef struct fbump_arena fbump_arena;
  * fast paths below read it.  Only fbump_arena_append_inline_() writes it
  * (len); a program never does. */
 struct fbump_arena_head {
-	unsigned char *base;	/* slot 0, or NULL while nothing is stored */
+	unsigned char *base;	/* slot 0, or NULL while it has no slots */
 	size_t len;		/* live elements */
 	size_t stride;		/* bytes from one slot to the next */
 	/* While len < inline_end, an append needs no call into the library:
@@ -205,8 +205,8 @@ static inline int fbump_arena_is_empty(const fbump_arena *arena)
 	return fbump_arena_len(arena) == 0;
 }
 
-/* The slice: slot 0 of fbump_arena_len() contiguous elements, NULL if none
- * were ever stored. */
+/* The slice: slot 0 of fbump_arena_len() contiguous elements; may be NULL
+ * while the length is 0 (see fbump_arena_get(3)). */
 static inline void *fbump_arena_data(const fbump_arena *arena)
 {
 	return ((const struct fbump_arena_head *)arena)->base;
@@ -270,8 +270,8 @@ static inline fbump_checkpoint fbump_arena_checkpoint_inline_(
 typedef struct fbump_fastarena fbump_fastarena;
 
 /* Stable public prefix of every fbump_fastarena (part of the ABI).  The
- * slot array never moves: base is fixed from create to destroy.  published
- * is only ever read with __atomic acquire loads: its low bits
+ * slot array never moves: base is fixed from create to destroy.  a program
+ * reads published only with __atomic acquire loads: its low bits
  * (FBUMP_FASTARENA_COUNT_MASK) count the slots [0, count) that are written;
  * the high bits are an epoch that rollback, reset and drain advance. */
 struct fbump_fastarena_head {

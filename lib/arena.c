@@ -139,6 +139,8 @@ FBUMP_EXPORT fbump_arena *fbump_arena_create(const struct fbump_config *cfg)
 	fbump_arena *a;
 	int err = fbump_model_from_config(cfg, &model);
 
+	if (err == 0)
+		err = fbump_storage_check(&model);
 	if (err != 0)
 		return fbump_fail_ptr(err);
 	a = alloc_block(&model, &err);

@@ -65,8 +65,13 @@ static int commit_slots(fbump_fastarena *a, size_t end)
 		COMMIT_UNLOCK();
 		return err;
 	}
-	have = fbump_storage_committed(&a->flags);
-	now = fbump_storage_committed(&a->slots) / a->head.stride;
+	/* acquire, both: another thread may have raised a figure past the
+	 * commit we made; pairs with the release CAS of
+	 * fbump_storage_grow_shared, so that its commit happens before our
+	 * release of 'usable' below, and so before whoever acquires it. */
+	have = fbump_atomic_load(&a->flags.committed, FBUMP_ACQUIRE);
+	now = fbump_atomic_load(&a->slots.committed, FBUMP_ACQUIRE) /
+	      a->head.stride;
 	if (now > have)
 		now = have;
 	/* acquire on failure: we may return on another thread's figure, as
@@ -188,6 +193,8 @@ FBUMP_EXPORT fbump_fastarena *fbump_fastarena_create(const struct fbump_config *
 
 	if (err == 0 && model.storage == FBUMP_STORAGE_REALLOC)
 		err = EINVAL;	/* slots of a shared arena must not move */
+	if (err == 0)
+		err = fbump_storage_check(&model);
 	if (err != 0)
 		return fbump_fail_ptr(err);
 	a = fbump_model_alloc_aligned(&model, sizeof(*a), FBUMP_CACHE_LINE);

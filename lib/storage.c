@@ -150,6 +150,30 @@ static int vm_reserve(struct fbump_store *st, size_t need)
 	}
 }
 
+/* REALLOC: the most bytes a block may have, a whole number of slots */
+static size_t realloc_limit(const struct fbump_model *m)
+{
+	return PTRDIFF_MAX - (PTRDIFF_MAX % m->stride);
+}
+
+int fbump_storage_check(const struct fbump_model *m)
+{
+	size_t bytes;
+
+	switch (m->storage) {
+	case FBUMP_STORAGE_VM:
+		return vm_limit(m, &bytes);
+	case FBUMP_STORAGE_FIXED:
+		return fbump_storage_fixed_bytes(m, &bytes);
+	default: /* FBUMP_STORAGE_REALLOC */
+		if (m->capacity != 0 &&
+		    (!fbump_mul_ok(m->capacity, m->stride, &bytes) ||
+		     bytes > realloc_limit(m)))
+			return EOVERFLOW;
+		return 0;
+	}
+}
+
 int fbump_storage_init(struct fbump_store *st, const struct fbump_model *m,
 		       bool reserve_now)
 {
@@ -183,7 +207,7 @@ int fbump_storage_init(struct fbump_store *st, const struct fbump_model *m,
 		st->borrowed = false;	/* ours to free */
 		return 0;
 	default: /* FBUMP_STORAGE_REALLOC */
-		st->limit = PTRDIFF_MAX - (PTRDIFF_MAX % m->stride);
+		st->limit = realloc_limit(m);
 		if (m->capacity == 0)
 			return 0;
 		if (!fbump_mul_ok(m->capacity, m->stride, &bytes) ||
@@ -242,10 +266,44 @@ static int realloc_grow(struct fbump_store *st, size_t have, size_t need)
 	return 0;
 }
 
-int fbump_storage_grow(struct fbump_store *st, size_t need)
+/* VM, reserved: commits at least 'need' bytes (within the limit).
+ * Returns 0 or ENOMEM; on failure nothing changed. */
+static int vm_commit_more(struct fbump_store *st, size_t need)
 {
 	size_t have = fbump_storage_committed(st);
 	size_t target;
+	int err;
+
+	if (need <= have) /* a cached reservation comes with some */
+		return 0;
+	target = vm_commit_target(st, have, need);
+	err = fbump_vm_commit(st->base + have, target - have);
+	if (err != 0)
+		return err;
+	fbump_atomic_store(&st->committed, target, FBUMP_RELAXED); /* owner only */
+	return 0;
+}
+
+/* Undoes a reservation that the failing grow made: the storage is again
+ * as fbump_storage_init left it, with 'limit', and the reservation goes
+ * back to the cache it may have come from, or to the system. */
+static void vm_unreserve(struct fbump_store *st, size_t limit)
+{
+	if (!vm_release_cached(st))
+		fbump_vm_release(st->map, st->map_size);
+	st->base = NULL;
+	st->map = NULL;
+	st->map_size = 0;
+	st->reserved = 0;
+	st->prefaulted = 0;
+	st->limit = limit;
+	fbump_atomic_store(&st->committed, 0, FBUMP_RELAXED); /* owner only */
+}
+
+int fbump_storage_grow(struct fbump_store *st, size_t need)
+{
+	size_t have = fbump_storage_committed(st);
+	size_t limit = st->limit;
 	int err;
 
 	if (need > st->limit) /* before 'have': VM commits whole pages */
@@ -257,20 +315,15 @@ int fbump_storage_grow(struct fbump_store *st, size_t need)
 		return realloc_grow(st, have, need);
 	if (st->model->storage == FBUMP_STORAGE_FIXED)
 		return ENOSPC;
-	if (st->base == NULL && (err = vm_reserve_cached(st)) != 0 &&
+	if (st->base != NULL)
+		return vm_commit_more(st, need);
+	if ((err = vm_reserve_cached(st)) != 0 &&
 	    (err != ENOENT || (err = vm_reserve(st, need)) != 0))
 		return err;
-	if (need > st->limit)
-		return ENOSPC;
-	have = fbump_storage_committed(st); /* a cached reservation has some */
-	if (need <= have)
-		return 0;
-	target = vm_commit_target(st, have, need);
-	err = fbump_vm_commit(st->base + have, target - have);
+	err = need > st->limit ? ENOSPC : vm_commit_more(st, need);
 	if (err != 0)
-		return err;
-	fbump_atomic_store(&st->committed, target, FBUMP_RELAXED); /* owner only */
-	return 0;
+		vm_unreserve(st, limit);
+	return err;
 }
 
 size_t fbump_prefault_end(size_t from, size_t need, size_t have)

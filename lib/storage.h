@@ -44,6 +44,12 @@ struct fbump_store {
 int fbump_storage_init(struct fbump_store *st, const struct fbump_model *model,
 		       bool reserve_now);
 
+/* The errors of fbump_storage_init that the model alone causes, found
+ * without allocating: 0, EINVAL or EOVERFLOW.  Creation checks it before
+ * it allocates, so that a bad configuration is reported as such even when
+ * memory is short. */
+int fbump_storage_check(const struct fbump_model *model);
+
 /* FIXED: the bytes of the slot block; 0, EINVAL (no capacity) or
  * EOVERFLOW (capacity * stride). */
 int fbump_storage_fixed_bytes(const struct fbump_model *model, size_t *bytes);

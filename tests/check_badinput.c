@@ -1202,6 +1202,20 @@ static const struct row rows[] = {
 	BOTH_CREATE("FIXED block of nearly PTRDIFF_MAX bytes",
 		    m_fixed_near_ptrdiff, FAILS(ENOMEM)),
 #endif
+	/* a bad configuration is reported as such when memory is short too
+	 * (the arguments' errors come first) */
+	CREATE_FAULT("fbump_arena_create", a_create, A,
+		     "capacity * stride wraps, and every allocation fails",
+		     m_cap_mul_overflow, 0, FAILS(EOVERFLOW)),
+	CREATE_FAULT("fbump_arena_create", a_create, A,
+		     "capacity * stride past PTRDIFF_MAX, and every allocation "
+		     "fails", m_cap_past_ptrdiff, 0, FAILS(EOVERFLOW)),
+	CREATE_FAULT("fbump_fastarena_create", f_create, F,
+		     "capacity * stride wraps, and every allocation fails",
+		     m_cap_mul_overflow, 0, FAILS(EOVERFLOW)),
+	CREATE_FAULT("fbump_fastarena_create", f_create, F,
+		     "FIXED with capacity 0, and every allocation fails",
+		     m_fixed_cap0, 0, FAILS(EINVAL)),
 	CREATE_FAULT("fbump_arena_create", a_create, A,
 		     "allocator fails for the arena struct", m_none, 0,
 		     FAILS(ENOMEM)),

@@ -1179,12 +1179,16 @@ static void arena_post(struct model *m, int pre, unsigned errs, size_t n,
 
 		want = sim_reserve(m, &size, round_up(need, page), &pos);
 		if (want == 0) {
-			m->reserved = true;
-			if (size < m->limit)
-				m->limit = size;
 			CHECK(pos < FI.vm_n, "%s: %s: reserved but did not commit",
 			      m->name, what);
 			want = FI.vm_log[pos++] ? ENOMEM : 0;
+		}
+		/* a failed commit gives the reservation back: the failed
+		 * call changes nothing */
+		if (want == 0) {
+			m->reserved = true;
+			if (size < m->limit)
+				m->limit = size;
 		}
 		CHECK(pos == FI.vm_n, "%s: %s: %zu VM calls, expected %zu",
 		      m->name, what, FI.vm_n, pos);
