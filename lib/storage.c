@@ -150,6 +150,18 @@ static int vm_reserve(struct fbump_store *st, size_t need)
 	}
 }
 
+/* No memory: the state of a VM storage before its first grow, and of any
+ * storage before init gives it some. */
+static void set_unreserved(struct fbump_store *st)
+{
+	st->base = NULL;
+	st->map = NULL;
+	st->map_size = 0;
+	st->reserved = 0;
+	st->prefaulted = 0;
+	fbump_atomic_store(&st->committed, 0, FBUMP_RELAXED); /* owner only */
+}
+
 /* REALLOC: the most bytes a block may have, a whole number of slots */
 static size_t realloc_limit(const struct fbump_model *m)
 {
@@ -181,15 +193,10 @@ int fbump_storage_init(struct fbump_store *st, const struct fbump_model *m,
 	unsigned char *base;
 	int err;
 
-	st->base = NULL;
-	st->map = NULL;
-	st->map_size = 0;
 	st->borrowed = false;
 	st->cacheable = false;
-	st->reserved = 0;
-	st->prefaulted = 0;
 	st->model = m;
-	fbump_atomic_init(&st->committed, 0);
+	set_unreserved(st);
 
 	switch (m->storage) {
 	case FBUMP_STORAGE_VM:
@@ -210,9 +217,9 @@ int fbump_storage_init(struct fbump_store *st, const struct fbump_model *m,
 		st->limit = realloc_limit(m);
 		if (m->capacity == 0)
 			return 0;
-		if (!fbump_mul_ok(m->capacity, m->stride, &bytes) ||
-		    bytes > st->limit)
-			return EOVERFLOW;
+		if ((err = fbump_storage_check(m)) != 0)
+			return err;
+		bytes = m->capacity * m->stride; /* checked */
 		st->base = m->allocator.alloc(m->allocator.ctx, bytes, m->align);
 		if (st->base == NULL)
 			return ENOMEM;
@@ -291,13 +298,8 @@ static void vm_unreserve(struct fbump_store *st, size_t limit)
 {
 	if (!vm_release_cached(st))
 		fbump_vm_release(st->map, st->map_size);
-	st->base = NULL;
-	st->map = NULL;
-	st->map_size = 0;
-	st->reserved = 0;
-	st->prefaulted = 0;
+	set_unreserved(st);
 	st->limit = limit;
-	fbump_atomic_store(&st->committed, 0, FBUMP_RELAXED); /* owner only */
 }
 
 int fbump_storage_grow(struct fbump_store *st, size_t need)
@@ -320,7 +322,8 @@ int fbump_storage_grow(struct fbump_store *st, size_t need)
 	if ((err = vm_reserve_cached(st)) != 0 &&
 	    (err != ENOENT || (err = vm_reserve(st, need)) != 0))
 		return err;
-	err = need > st->limit ? ENOSPC : vm_commit_more(st, need);
+	/* within the limit: vm_reserve keeps at least 'need' bytes */
+	err = vm_commit_more(st, need);
 	if (err != 0)
 		vm_unreserve(st, limit);
 	return err;
