@@ -108,11 +108,6 @@ void *fbump_model_alloc_aligned(const struct fbump_model *m, size_t size,
 	return m->allocator.alloc(m->allocator.ctx, size, align);
 }
 
-void *fbump_model_alloc(const struct fbump_model *m, size_t size)
-{
-	return fbump_model_alloc_aligned(m, size, alignof(max_align_t));
-}
-
 void fbump_model_free(const struct fbump_model *m, void *p, size_t size)
 {
 	m->allocator.free(m->allocator.ctx, p, size);

@@ -87,7 +87,6 @@ int fbump_model_from_config(const struct fbump_config *cfg,
 /* The allocator used when the configuration names none: malloc & co. */
 extern const struct fbump_allocator fbump_default_allocator;
 
-void *fbump_model_alloc(const struct fbump_model *m, size_t size);
 void *fbump_model_alloc_aligned(const struct fbump_model *m, size_t size,
 				size_t align);
 void fbump_model_free(const struct fbump_model *m, void *p, size_t size);
