@@ -2483,6 +2483,38 @@ START_TEST(test_vmcache_take_fails)
 }
 END_TEST
 
+/* A first growth that takes a cached reservation and then fails to commit
+ * more gives the reservation back to the cache: the arena is as before,
+ * and the retry takes the same reservation in one step. */
+START_TEST(test_vmcache_commit_fails)
+{
+	fbump_arena *a;
+	void *slots;
+	long before;
+
+	fbump_vmcache_flush();
+	a = new_arena(&vm_default);
+	push(a, 1);
+	slots = fbump_arena_data(a);
+	destroy_ok(a);
+	a = new_arena(&vm_default);
+	tu_vm_fail_at(1); /* the take is step 0, the commit step 1 */
+	errno = 0;
+	ck_assert_int_eq(fbump_arena_reserve(a, 100000), ENOMEM);
+	ck_assert_int_eq(errno, ENOMEM);
+	ck_assert_int_eq(tu_fault_failed(), 1);
+	tu_fault_disarm();
+	ck_assert_ptr_null(fbump_arena_data(a));
+	ck_assert_uint_eq(fbump_arena_capacity(a), 0);
+	before = tu_vm_calls();
+	push(a, 1);
+	ck_assert_int_eq(tu_vm_calls() - before, 1); /* from the cache */
+	ck_assert_ptr_eq(fbump_arena_data(a), slots);
+	destroy_ok(a);
+	fbump_vmcache_flush();
+}
+END_TEST
+
 #else /* FBUMP_POISONING */
 /* In builds that poison free slots the cache is off: a destroyed arena's
  * range is unmapped, so a pointer kept past destroy faults. */
@@ -2745,6 +2777,7 @@ static Suite *arena_suite(void)
 	tcase_add_test(tc, test_vmcache_keep);
 	tcase_add_test(tc, test_vmcache_bounded);
 	tcase_add_test(tc, test_vmcache_take_fails);
+	tcase_add_test(tc, test_vmcache_commit_fails);
 #endif
 	tcase_add_test(tc, test_vmcache_threads);
 
