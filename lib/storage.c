@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
 
 #include "poison.h"
@@ -127,12 +128,14 @@ static bool vm_release_cached(struct fbump_store *st)
 
 /* Reserves st->limit bytes, rounded up to pages; if the system refuses,
  * halves the request (keeping at least 'need' bytes) and lowers the limit
- * to what it got. */
+ * to what it got.  A refusal that a smaller request absorbs leaves errno
+ * as it was: the caller's call succeeds. */
 static int vm_reserve(struct fbump_store *st, size_t need)
 {
 	size_t page = fbump_vm_page_size();
 	size_t size = round_up(st->limit, page);
 	size_t floor = round_up(need ? need : 1, page);
+	int saved = errno;
 
 	for (;;) {
 		void *base = fbump_vm_reserve(size, st->model->align, &st->map,
@@ -142,6 +145,7 @@ static int vm_reserve(struct fbump_store *st, size_t need)
 			st->reserved = size;
 			if (size < st->limit)
 				st->limit = size;
+			errno = saved;
 			return 0;
 		}
 		if (size / 2 < floor)
