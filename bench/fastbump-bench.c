@@ -6,6 +6,8 @@
  * mutex-protected array and a bare atomic fetch_add.  When configure found
  * them (never required): APR pools (HAVE_APR), talloc (HAVE_TALLOC) and
  * Intel TBB's concurrent_vector (HAVE_TBB, through bench/tbb-peer.cc).
+ * Rows named "floor: ..." are not peers but the least that a workload can
+ * cost on this machine (see floor_alloc_u64 and vec_backtrack).
  * Prints the machine, then for each workload the median ns per operation
  * of interleaved repetitions, their spread (+-), each peer's time as a
  * ratio to libfastbump's (peer/ours > 1: libfastbump is faster), resident
@@ -36,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -605,6 +608,45 @@ TALLOC_ALLOC_FNS(uint64_t, u64)
 TALLOC_ALLOC_FNS(struct s32, s32)
 
 /* The entries of an alloc workload, ours first. */
+/* Not a peer: the floor of any container that hands out fresh memory.
+ * Stores T values into a fresh anonymous mapping, asking the kernel to
+ * populate the next 64 KiB (MADV_POPULATE_WRITE) just before the stores
+ * reach it, with no container around them: no length in memory, no
+ * bounds, no growth.  On a kernel without the hint each page faults. */
+#ifndef MADV_POPULATE_WRITE
+# define MADV_POPULATE_WRITE 23
+#endif
+#define FLOOR_STEP ((size_t)64 * 1024)
+#define FLOOR_FNS(T, tag) \
+static double floor_alloc_##tag(size_t n, size_t *rss) \
+{ \
+	size_t bytes = (n * sizeof(T) + FLOOR_STEP - 1) / FLOOR_STEP * \
+		       FLOOR_STEP, r0 = rss_bytes(), ahead = 0; \
+	double t0 = now_ns(); \
+	unsigned char *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, \
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); \
+	T *arr = (T *)(void *)m, v; \
+	if (m == MAP_FAILED) \
+		die("mmap"); \
+	memset(&v, 0, sizeof(v)); \
+	for (size_t i = 0; i < n; i++) { \
+		if (i * sizeof(T) >= ahead) { \
+			(void)madvise(m + ahead, FLOOR_STEP, \
+				      MADV_POPULATE_WRITE); \
+			ahead += FLOOR_STEP; \
+		} \
+		*(uint64_t *)(void *)&v = i; \
+		arr[i] = v; \
+	} \
+	double t1 = now_ns(); \
+	*rss = rss_since(r0); \
+	sink += *(uint64_t *)(void *)&arr[n - 1]; \
+	munmap(m, bytes); \
+	return t1 - t0; \
+}
+FLOOR_FNS(uint64_t, u64)
+FLOOR_FNS(struct s32, s32)
+
 #define ALLOC_ENTRIES(tag) \
 	{ "fbump_arena typed", typed_alloc_##tag }, \
 	{ "fbump_arena untyped", arena_alloc_##tag }, \
@@ -612,7 +654,8 @@ TALLOC_ALLOC_FNS(struct s32, s32)
 	{ "realloc array", realloc_alloc_##tag }, \
 	{ "malloc per element", malloc_alloc_##tag }, \
 	{ "obstack", obstack_alloc_##tag } \
-	APR_ENTRY(tag) TALLOC_ENTRIES(tag)
+	APR_ENTRY(tag) TALLOC_ENTRIES(tag), \
+	{ "floor: mmap, populate ahead", floor_alloc_##tag }
 #ifdef HAVE_APR
 # define APR_ENTRY(tag) , { "APR pool, apr_palloc", apr_alloc_##tag }
 #else
@@ -1003,6 +1046,53 @@ static double realloc_backtrack(size_t n, size_t *rss)
 	}
 	double t1 = now_ns();
 	free(arr);
+	*rss = 0;
+	return t1 - t0;
+}
+
+/* Not a peer: the realloc array again, but kept as a library keeps a
+ * container, in an object reached through a pointer and grown by a call
+ * that the compiler cannot see into.  Its length then has to be in memory
+ * at each append, as fbump_arena's is: one more store per element than
+ * the array whose length lives in a register. */
+struct u64vec {
+	uint64_t *data;
+	size_t len, cap;
+};
+
+static __attribute__((noinline)) void u64vec_grow(struct u64vec *v)
+{
+	v->cap = v->cap ? v->cap * 2 : 16;
+	v->data = realloc(v->data, v->cap * sizeof(*v->data));
+	if (v->data == NULL)
+		die("realloc");
+}
+
+static inline void u64vec_push(struct u64vec *v, uint64_t x)
+{
+	if (v->len == v->cap)
+		u64vec_grow(v);
+	v->data[v->len++] = x;
+}
+
+static double vec_backtrack(size_t n, size_t *rss)
+{
+	struct u64vec *v = calloc(1, sizeof(*v));
+	if (v == NULL)
+		die("calloc");
+	double t0 = now_ns();
+
+	for (size_t k = 0; k < n; k++) {
+		size_t mark = v->len;
+
+		for (uint64_t i = 0; i < 100; i++)
+			u64vec_push(v, i);
+		sink += v->data[v->len - 1];
+		v->len = mark;
+	}
+	double t1 = now_ns();
+	free(v->data);
+	free(v);
 	*rss = 0;
 	return t1 - t0;
 }
@@ -1594,6 +1684,7 @@ int main(int argc, char **argv)
 			{ "talloc child context", talloc_backtrack },
 			{ "talloc_pool child", talloc_pool_backtrack },
 #endif
+			{ "floor: array, length in memory", vec_backtrack },
 		};
 
 		workload("checkpoint, 100 allocs, rollback", N / 100, N / 100,
