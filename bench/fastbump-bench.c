@@ -909,6 +909,58 @@ static double small_malloc(size_t n, size_t *rss)
 	return now_ns() - t0;
 }
 
+/* Not a peer: the least that an arena object costs, with nothing to
+ * check and no destructors: one heap block holding its length, capacity
+ * and 16 slots, made and freed by functions the compiler cannot see into
+ * (as a library's create and destroy are), and appended to through a
+ * pointer with a capacity check: its length is stored at each append. */
+struct small_vec {
+	size_t len, cap;
+	uint64_t slot[];
+};
+
+static __attribute__((noinline)) struct small_vec *small_vec_new(size_t cap)
+{
+	struct small_vec *v = malloc(sizeof(*v) + cap * sizeof(uint64_t));
+
+	if (v == NULL)
+		die("malloc");
+	v->len = 0;
+	v->cap = cap;
+	return v;
+}
+
+static __attribute__((noinline)) void small_vec_full(struct small_vec *v)
+{
+	(void)v;
+	die_msg("small_vec: full");
+}
+
+static __attribute__((noinline)) void small_vec_free(struct small_vec *v)
+{
+	sink += v->len;
+	free(v);
+}
+
+static double small_floor(size_t n, size_t *rss)
+{
+	double t0 = now_ns();
+
+	for (size_t k = 0; k < n; k++) {
+		struct small_vec *v = small_vec_new(16);
+
+		for (uint64_t i = 0; i < 16; i++) {
+			if (v->len == v->cap)
+				small_vec_full(v);
+			v->slot[v->len++] = i;
+		}
+		sink += v->slot[15];
+		small_vec_free(v);
+	}
+	*rss = 0;
+	return now_ns() - t0;
+}
+
 static double small_obstack(size_t n, size_t *rss)
 {
 	double t0 = now_ns();
@@ -1665,6 +1717,8 @@ int main(int argc, char **argv)
 			{ "talloc_new", small_talloc },
 			{ "talloc_pool", small_talloc_pool },
 #endif
+			{ "floor: malloc'd object, length in memory",
+			  small_floor },
 		};
 
 		workload("create, 16 allocs, destroy", N / 100, N / 100, e,
