@@ -227,6 +227,7 @@ static inline int pub_lock(struct fbump_pub *p, size_t *len)
 {
 	/* acquire: see pub_reserve. */
 	size_t c = fbump_atomic_load(&p->cursor, FBUMP_ACQUIRE);
+	uint64_t word;
 
 	if (c & PUB_EXCLUSIVE)
 		return EBUSY;
@@ -234,17 +235,37 @@ static inline int pub_lock(struct fbump_pub *p, size_t *len)
 		return EBUSY;	/* a reserved slot is not finished */
 	/* acquire: orders our later accesses to the slots after the
 	 * finishing of every slot below c, which pub_advance acquired.
-	 * The CAS fails if any writer reserved since we read c. */
+	 * The CAS fails if the cursor is no longer c; it may have left c
+	 * and come back, which the count check below catches. */
 	if (!fbump_atomic_cas(&p->cursor, &c, c | PUB_EXCLUSIVE,
 			      FBUMP_ACQUIRE, FBUMP_RELAXED))
 		return EBUSY;
 	FBUMP_HAPPENS_AFTER(&p->cursor);
-	/* A new epoch: a helper that scanned the flags before now can no
-	 * longer move the count (I3).  acq_rel: release so a thread that
-	 * acquires the new word sees everything before it; acquire is
-	 * harmless and keeps the read-modify-write simple to reason about. */
+	/* The cursor may have left c and come back since we read it (another
+	 * section lowered it, writers took it back to c and one is still
+	 * writing), and pub_advance may have seen an old word: only a count
+	 * of c in the latest word proves that every slot below c is
+	 * finished.  The CAS below checks that and starts a new epoch in
+	 * one step, so that a helper that scanned the flags before now can
+	 * no longer move the count (I3).
+	 * relaxed load: only a guess of the word, which the CAS checks. */
+	word = fbump_atomic_load(p->published, FBUMP_RELAXED);
 	FBUMP_HAPPENS_BEFORE(p->published);
-	fbump_atomic_fetch_add(p->published, PUB_EPOCH_ONE, FBUMP_ACQ_REL);
+	/* acq_rel on success: acquire, so that our later accesses to the
+	 * slots come after their finishing (the writers' release stores and
+	 * CASes of the word that led to a count of c); release, so that a
+	 * thread that acquires the new word sees everything before it.
+	 * relaxed on failure: we read nothing through it. */
+	if (pub_count(word) != c ||
+	    !fbump_atomic_cas(p->published, &word, word + PUB_EPOCH_ONE,
+			      FBUMP_ACQ_REL, FBUMP_RELAXED)) {
+		/* release: as pub_unlock; no writer reserved meanwhile,
+		 * since the cursor held PUB_EXCLUSIVE. */
+		FBUMP_HAPPENS_BEFORE(&p->cursor);
+		fbump_atomic_store(&p->cursor, c, FBUMP_RELEASE);
+		return EBUSY;
+	}
+	FBUMP_HAPPENS_AFTER(p->published);
 	*len = c;
 	return 0;
 }

@@ -11,7 +11,7 @@
  * a thread can be preempted between any two of them.
  *
  * The published word is an epoch and a count: pub_lock advances the epoch
- * (fetch_add), every CAS of pub_advance expects the epoch with the count,
+ * (a CAS that also checks the count), every CAS of pub_advance expects the epoch with the count,
  * and the front writer's store and pub_drop_last keep the epoch they read.
  *
  * Properties:
@@ -35,15 +35,21 @@
  *   4  2 writers (1 slot each) + a rollback to 1 slot
  *   5  2 writers (one of them allocates twice) + a rollback to 1 slot + a
  *      thread calling len twice (a helper that is neither)
+ *   6  1 writer (2 allocations of 1 slot) + 2 resets
  * Mutants (each must fail):
- *   -DMUTANT_LOCK     pub_lock does not check that count == cursor (a
- *                     writer may be in flight): fails in CFG 3
+ *   -DMUTANT_LOCK     pub_lock checks neither pub_advance's count nor the
+ *                     word's against the cursor (a writer may be in
+ *                     flight): fails in CFG 3
  *   -DMUTANT_FAST     the front-writer fast path is taken when
  *                     count <= first instead of count == first: CFG 1
  *   -DMUTANT_NOEPOCH  pub_lock does not advance the epoch (the protocol
  *                     before the epoch): a helper that scanned the flags
  *                     before a rollback raises the count over a destroyed
  *                     slot after it (ABA): CFG 4
+ *   -DMUTANT_ABA      pub_lock trusts its CAS of the cursor and does not
+ *                     check the count when it starts the epoch: the other
+ *                     reset lowered the cursor, the writer took it back
+ *                     to c and is still writing (ABA on the cursor): CFG 6
  *
  * Run: spin -a -DCFG=n publish.pml && cc -O2 -DSAFETY -o pan pan.c && ./pan
  */
@@ -255,6 +261,7 @@ proctype Helper()
 proctype Locker(byte keep)
 {
 	byte c, pub, ep, hi, to, n, i, k;
+	bit ok;
 
 	c = cursor;
 	if
@@ -274,13 +281,32 @@ proctype Locker(byte keep)
 		:: else -> goto busy
 		fi
 	}
+	/* The word must still have a count of c: the cursor may have left c
+	 * and come back with a writer in flight.  A load (a guess), then a
+	 * CAS that checks it and starts a new epoch. */
+	atomic { pub = published; ep = epoch };
+	atomic {
+		if
+#if !defined(MUTANT_ABA) && !defined(MUTANT_LOCK)
+		:: pub == c && published == pub && epoch == ep ->
+#else
+		:: true ->
+#endif
+#ifndef MUTANT_NOEPOCH
+			epoch++;
+#endif
+			ok = 1
+		:: else -> ok = 0
+		fi
+	};
+	if
+	:: !ok -> cursor = c; goto busy	/* restore, EBUSY */
+	:: else
+	fi;
 	atomic {
 		assert(unfinished == 0);	/* I5 */
 		exclusive = 1
 	};
-#ifndef MUTANT_NOEPOCH
-	epoch++;	/* a new epoch: fetch_add on the word */
-#endif
 	n = c;
 	k = keep;
 	if
@@ -330,6 +356,10 @@ init {
 		run Writer(1, 0);
 		run Locker(1);
 		run Helper()
+#elif CFG == 6
+		run Writer(1, 1);
+		run Locker(0);
+		run Locker(0)
 #else
 		assert(false)	/* unknown CFG */
 #endif
