@@ -880,6 +880,28 @@ START_TEST(test_foreach)
 }
 END_TEST
 
+/* An element type that is a pointer; a break leaves the whole loop. */
+START_TEST(test_foreach_pointer_type)
+{
+	struct fbump_config cfg = FBUMP_CONFIG_INIT(const char *);
+	fbump_fastarena *a = create_ok(&cfg);
+	static const char *const words[] = { "a", "bc", "def", "stop", "x" };
+	size_t chars = 0, visits = 0;
+
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		ck_assert_uint_eq(fbump_fastarena_alloc(a, &words[k]), k);
+	FBUMP_FASTARENA_FOREACH(const char *, w, a) {
+		visits++;
+		if (strcmp(*w, "stop") == 0)
+			break;
+		chars += strlen(*w);
+	}
+	ck_assert_uint_eq(visits, 4);
+	ck_assert_uint_eq(chars, 6);
+	free_arena(a);
+}
+END_TEST
+
 START_TEST(test_foreach_reads_len_once)
 {
 	fbump_fastarena *a = new_arena(FBUMP_STORAGE_VM, VM_SMALL);
@@ -2272,6 +2294,7 @@ static void add_slice(Suite *s)
 
 	tcase_add_loop_test(tc, test_data_never_moves, 0, 2);
 	tcase_add_test(tc, test_foreach);
+	tcase_add_test(tc, test_foreach_pointer_type);
 	tcase_add_test(tc, test_foreach_reads_len_once);
 	tcase_add_test(tc, test_foreach_stops_at_unpublished);
 	tcase_add_test(tc, test_queries_null);

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -170,6 +171,23 @@ void test_fastarena()
 	CHECK(reinterpret_cast<uintptr_t>(fbump_fastarena_get(f, 1)) % 32 == 0);
 	CHECK(fbump_fastarena_get(f, 2 * per_thread) == nullptr);
 	CHECK(fbump_fastarena_destroy(f) == 0);
+
+	// FBUMP_FASTARENA_FOREACH over a pointer type, and
+	// FBUMP_CONFIG_INIT_SIZED from int variables (no narrowing error)
+	int size = sizeof(const char *), align = alignof(const char *);
+	struct fbump_config pcfg = FBUMP_CONFIG_INIT_SIZED(size, align);
+	fbump_fastarena *names = fbump_fastarena_create(&pcfg);
+	CHECK(names != nullptr);
+	if (names == nullptr)
+		return;
+	const char *const words[3] = { "a", "bc", "def" };
+	for (const char *w : words)
+		CHECK(fbump_fastarena_alloc(names, &w) != FBUMP_NONE);
+	size_t chars = 0;
+	FBUMP_FASTARENA_FOREACH(const char *, w, names)
+		chars += std::strlen(*w);
+	CHECK(chars == 6);
+	CHECK(fbump_fastarena_destroy(names) == 0);
 }
 
 void test_typed()
