@@ -5,7 +5,7 @@
  * meets an ABA: a second exclusive section lowers the cursor, writers take
  * it back to the same figure, and one of them has not written its slot.
  *
- * The atomics layer is the default __atomic one plus a hook: when a CAS is
+ * The atomics layer is the library's own (__atomic) plus a hook: when a CAS is
  * about to set PUB_EXCLUSIVE for the first time, the "other threads" run
  * to completion, as if the locking thread had been preempted just before
  * its CAS.  pub_lock must then refuse with EBUSY and change nothing; the
@@ -18,15 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define FBUMP_ATOMICS_EXTERNAL 1
-typedef size_t fbump_atomic_size;
-typedef uint64_t fbump_atomic_u64;
-typedef unsigned char fbump_atomic_flag8;
-#define FBUMP_RELAXED __ATOMIC_RELAXED
-#define FBUMP_ACQUIRE __ATOMIC_ACQUIRE
-#define FBUMP_RELEASE __ATOMIC_RELEASE
-#define FBUMP_ACQ_REL __ATOMIC_ACQ_REL
-#define FBUMP_SEQ_CST __ATOMIC_SEQ_CST
+/* The library's own atomics layer, with its CAS replaced below. */
+#include "atomics.h"
 
 static void (*preempt_hook)(void);
 
@@ -42,13 +35,10 @@ static void before_cas(uint64_t desired, size_t size)
 	}
 }
 
-#define fbump_atomic_init(p, v) (*(p) = (v))
-#define fbump_atomic_load(p, mo) __atomic_load_n((p), (mo))
-#define fbump_atomic_store(p, v, mo) __atomic_store_n((p), (v), (mo))
+#undef fbump_atomic_cas
 #define fbump_atomic_cas(p, e, d, ok, fail) \
 	(before_cas((uint64_t)(d), sizeof(*(p))), \
 	 __atomic_compare_exchange_n((p), (e), (d), false, (ok), (fail)))
-#define fbump_atomic_fetch_add(p, v, mo) __atomic_fetch_add((p), (v), (mo))
 
 #include "publish.h"
 
