@@ -237,6 +237,7 @@ static inline int pub_lock(struct fbump_pub *p, size_t *len)
 	 * finishing of every slot below c, which pub_advance acquired.
 	 * The CAS fails if the cursor is no longer c; it may have left c
 	 * and come back, which the count check below catches. */
+	PUB_STEP();
 	if (!fbump_atomic_cas(&p->cursor, &c, c | PUB_EXCLUSIVE,
 			      FBUMP_ACQUIRE, FBUMP_RELAXED))
 		return EBUSY;
