@@ -6,7 +6,8 @@
  * checks (tests/model/).  It depends only on atomics.h and annotate.h.
  * doc/design-fastarena.md explains the protocol and proves its invariants.
  * "count" is the published count, the low bits of *published; its high
- * bits are an epoch that every exclusive section advances.
+ * bits are an epoch that every exclusive section that lowers the count
+ * advances, in the store that first lowers it.
  *
  *   I1  count <= cursor, and every slot below count is finished (written
  *       by its writer).
@@ -25,6 +26,7 @@
 #define FBUMP_PUBLISH_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +40,11 @@
 #define PUB_COUNT_BITS 40
 #define PUB_COUNT_MASK ((((uint64_t)1) << PUB_COUNT_BITS) - 1)
 #define PUB_EPOCH_ONE (((uint64_t)1) << PUB_COUNT_BITS)
+/* What a section adds to the word when it first lowers the count; a model
+ * checker's harness may define it to break the protocol on purpose. */
+#ifndef PUB_EPOCH_STEP
+# define PUB_EPOCH_STEP PUB_EPOCH_ONE
+#endif
 /* The most slots an arena may have: the count must fit its bits. */
 #define PUB_MAX_SLOTS \
 	(PUB_COUNT_MASK < (uint64_t)(PUB_EXCLUSIVE - 1) ? \
@@ -72,6 +79,10 @@ struct fbump_pub {
 	fbump_atomic_u64 *published;	/* the public head's field */
 	fbump_atomic_flag8 *ready;	/* one flag per slot */
 	size_t capacity;		/* slots that may be handed out */
+	/* The exclusive section has lowered the count (and so begun a new
+	 * epoch).  Plain: only the section's owner reads or writes it, and
+	 * the cursor's release and acquire order one owner after another. */
+	bool lowered;
 };
 
 /* Makes memory usable for slots [0, end): 0 or an errno value. */
@@ -246,20 +257,20 @@ static inline int pub_lock(struct fbump_pub *p, size_t *len)
 	 * section lowered it, writers took it back to c and one is still
 	 * writing), and pub_advance may have seen an old word: only a count
 	 * of c in the latest word proves that every slot below c is
-	 * finished.  The CAS below checks that and starts a new epoch in
-	 * one step, so that a helper that scanned the flags before now can
-	 * no longer move the count (I3).
+	 * finished.  The CAS below, which writes the word unchanged, checks
+	 * it: a read-modify-write reads the latest word.  (The epoch moves
+	 * only when the section lowers the count: pub_drop_last.)
 	 * relaxed load: only a guess of the word, which the CAS checks. */
 	word = fbump_atomic_load(p->published, FBUMP_RELAXED);
 	FBUMP_HAPPENS_BEFORE(p->published);
 	/* acq_rel on success: acquire, so that our later accesses to the
 	 * slots come after their finishing (the writers' release stores and
 	 * CASes of the word that led to a count of c); release, so that a
-	 * thread that acquires the new word sees everything before it.
+	 * thread that acquires the word from us sees everything before it.
 	 * relaxed on failure: we read nothing through it. */
 	if (pub_count(word) != c ||
-	    !fbump_atomic_cas(p->published, &word, word + PUB_EPOCH_ONE,
-			      FBUMP_ACQ_REL, FBUMP_RELAXED)) {
+	    !fbump_atomic_cas(p->published, &word, word, FBUMP_ACQ_REL,
+			      FBUMP_RELAXED)) {
 		/* release: as pub_unlock; no writer reserved meanwhile,
 		 * since the cursor held PUB_EXCLUSIVE. */
 		FBUMP_HAPPENS_BEFORE(&p->cursor);
@@ -267,6 +278,7 @@ static inline int pub_lock(struct fbump_pub *p, size_t *len)
 		return EBUSY;
 	}
 	FBUMP_HAPPENS_AFTER(p->published);
+	p->lowered = false;
 	*len = c;
 	return 0;
 }
@@ -279,12 +291,24 @@ static inline void pub_drop_last(struct fbump_pub *p, size_t len)
 	 * cleared flag before any thread that acquires the lowered count,
 	 * and pub_unlock's release before the next writer of this slot. */
 	fbump_atomic_store(&p->ready[len], 0, FBUMP_RELAXED);
-	/* relaxed load: only this thread changes the word now; no helper's
-	 * CAS can succeed in the new epoch, since count == cursor.
+	/* relaxed load: only this thread changes the word now.  No helper's
+	 * CAS can succeed during the section: before the count is lowered
+	 * there is no slot past it to publish (count == cursor), and a
+	 * helper's older word has a smaller count; once it is lowered, the
+	 * word is in a new epoch that no earlier load saw, and the flags
+	 * above the count are cleared before it is stored.
 	 * release store: the slots still below 'len' were acquired by
 	 * pub_lock; a thread that later reads this count may read them. */
 	uint64_t word = fbump_atomic_load(p->published, FBUMP_RELAXED);
 
+	if (!p->lowered) {
+		/* A new epoch, in the store that first lowers the count: a
+		 * helper that scanned the flags before can no longer move
+		 * the count (I3).  Sections that drop nothing leave the
+		 * epoch alone, so it wraps only after 2^24 that do. */
+		word += PUB_EPOCH_STEP;
+		p->lowered = true;
+	}
 	FBUMP_HAPPENS_BEFORE(p->published);
 	fbump_atomic_store(p->published, pub_with_count(word, len),
 			   FBUMP_RELEASE);

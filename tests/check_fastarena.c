@@ -1300,6 +1300,46 @@ START_TEST(test_rollback_to_len_is_noop)
 }
 END_TEST
 
+/* The epoch of the published word (fbump_fastarena_head): the bits above
+ * the count. */
+static uint64_t epoch_of(const fbump_fastarena *a)
+{
+	const struct fbump_fastarena_head *h =
+		(const struct fbump_fastarena_head *)a;
+
+	return __atomic_load_n(&h->published, __ATOMIC_RELAXED) >> 40;
+}
+
+/* Only a section that lowers the count starts a new epoch, once however
+ * many slots it drops: sections that drop nothing leave it alone, so the
+ * epoch's 24 bits wrap as slowly as they can (doc/design-fastarena.md). */
+START_TEST(test_epoch_moves_only_when_count_drops)
+{
+	fbump_fastarena *a = new_arena(FBUMP_STORAGE_VM, VM_SMALL);
+	fbump_checkpoint cp, beyond;
+	uint64_t e;
+
+	e = epoch_of(a);
+	ck_assert_int_eq(fbump_fastarena_reset(a), 0);	/* empty */
+	ck_assert_int_eq(fbump_fastarena_drain(a, drain_nothing, NULL), 0);
+	fill(a, 5);
+	cp = fbump_fastarena_checkpoint(a);
+	ck_assert_int_eq(fbump_fastarena_rollback(a, cp), 0); /* to len */
+	beyond = cp;
+	beyond.len++;
+	ASSERT_FAILS_STATUS(fbump_fastarena_rollback(a, beyond), EINVAL);
+	ck_assert_uint_eq(epoch_of(a), e);
+	cp.len = 2;
+	ck_assert_int_eq(fbump_fastarena_rollback(a, cp), 0); /* drops 3 */
+	ck_assert_uint_eq(epoch_of(a), (e + 1) & 0xffffff);
+	ck_assert_int_eq(fbump_fastarena_reset(a), 0);	/* drops 2 */
+	ck_assert_uint_eq(epoch_of(a), (e + 2) & 0xffffff);
+	fill(a, 3);
+	assert_values(a, 0, 3);
+	free_arena(a);
+}
+END_TEST
+
 START_TEST(test_rollback_einval)
 {
 	struct probe p;
@@ -2332,6 +2372,7 @@ static void add_rollback(Suite *s)
 	tcase_add_loop_test(tc, test_rollback_reverse_order, 0, 2);
 	tcase_add_test(tc, test_rollback_to_len_is_noop);
 	tcase_add_test(tc, test_rollback_einval);
+	tcase_add_test(tc, test_epoch_moves_only_when_count_drops);
 	tcase_add_loop_test(tc, test_reset, 0, 2);
 	tcase_add_loop_test(tc, test_drain, 0, 2);
 	tcase_add_test(tc, test_destroy_in_order);

@@ -10,9 +10,10 @@
  * publish.h is one Promela step (the flag scan is one step per flag), so
  * a thread can be preempted between any two of them.
  *
- * The published word is an epoch and a count: pub_lock advances the epoch
- * (a CAS that also checks the count), every CAS of pub_advance expects the epoch with the count,
- * and the front writer's store and pub_drop_last keep the epoch they read.
+ * The published word is an epoch and a count: a section advances the epoch
+ * in the store that first lowers the count (pub_drop_last), every CAS of
+ * pub_advance expects the epoch with the count, and the front writer's
+ * store and pub_lock's CAS keep the epoch they read.
  *
  * Properties:
  *   I1  count <= cursor, and every slot below the count is written
@@ -42,7 +43,7 @@
  *                     flight): fails in CFG 3
  *   -DMUTANT_FAST     the front-writer fast path is taken when
  *                     count <= first instead of count == first: CFG 1
- *   -DMUTANT_NOEPOCH  pub_lock does not advance the epoch (the protocol
+ *   -DMUTANT_NOEPOCH  a section does not advance the epoch (the protocol
  *                     before the epoch): a helper that scanned the flags
  *                     before a rollback raises the count over a destroyed
  *                     slot after it (ABA): CFG 4
@@ -283,19 +284,15 @@ proctype Locker(byte keep)
 	}
 	/* The word must still have a count of c: the cursor may have left c
 	 * and come back with a writer in flight.  A load (a guess), then a
-	 * CAS that checks it and starts a new epoch. */
+	 * CAS that checks it and writes it unchanged. */
 	atomic { pub = published; ep = epoch };
 	atomic {
 		if
 #if !defined(MUTANT_ABA) && !defined(MUTANT_LOCK)
-		:: pub == c && published == pub && epoch == ep ->
+		:: pub == c && published == pub && epoch == ep -> ok = 1
 #else
-		:: true ->
+		:: true -> ok = 1
 #endif
-#ifndef MUTANT_NOEPOCH
-			epoch++;
-#endif
-			ok = 1
 		:: else -> ok = 0
 		fi
 	};
@@ -317,7 +314,15 @@ proctype Locker(byte keep)
 	do
 	:: i > k ->
 		ready[i - 1] = 0;	/* pub_drop_last */
-		published = i - 1;	/* the same epoch */
+		atomic {	/* one store of count and epoch */
+#ifndef MUTANT_NOEPOCH
+			if	/* the first lowering: a new epoch */
+			:: i == n -> epoch++
+			:: else
+			fi;
+#endif
+			published = i - 1
+		};
 		written[i - 1] = 0;	/* the destructor */
 		i--
 	:: else -> break

@@ -18,10 +18,11 @@
  *   weakflag  mutant M3: only the ready flags' release store is relaxed
  *   weakcas   mutant M4: only the helpers' release CAS of the count
  *             (pub_advance) is relaxed
- *   noepoch   mutant M5: pub_lock's CAS of the published word keeps its
- *             epoch, so the epoch never changes (the protocol before
+ *   noepoch   mutant M5: PUB_EPOCH_STEP is 0, so the epoch of the
+ *             published word never changes (the protocol before
  *             the epoch: the ABA of a stale helper, caught by rollback2)
- *   Mutants live only in the atomics macros below: publish.h is intact.
+ *   Mutants live only in the macros below (the atomics layer and
+ *   PUB_EPOCH_STEP): publish.h is intact.
  *   For a mutant, exit 0 only if Relacy finds a failure in some test
  *   (the mutant is killed), 1 if every test unexpectedly passes.
  *   TEST: writers2x2 writers3x1 exclusive rollback2 rollbacklen twolocks
@@ -135,12 +136,6 @@ static bool fb_cas(rl::atomic<T> *a, T *expected, U desired,
 		   rl::memory_order ok, rl::memory_order fail,
 		   rl::debug_info_param info)
 {
-	/* M5: pub_lock's CAS (the only acq_rel one of publish.h) still
-	 * checks the word but no longer advances its epoch: the protocol
-	 * before the epoch, where a stale helper's CAS can succeed after a
-	 * rollback */
-	if (g_mutant == MUT_NOEPOCH && ok == FBUMP_ACQ_REL)
-		desired = (U)*expected;
 	ok = fb_mo(ok);
 	fail = fb_mo(fail);
 	/* M4: the helpers' release CAS of the count becomes relaxed */
@@ -183,6 +178,12 @@ static T fb_fetch_add(rl::atomic<T> *a, U v, rl::memory_order mo,
 {
 	return a->fetch_add((T)v, fb_mo(mo), info);
 }
+
+/* M5: a section that lowers the count no longer advances the word's
+ * epoch: the protocol before the epoch, where a stale helper's CAS can
+ * succeed after a rollback */
+#define PUB_EPOCH_STEP \
+	(g_mutant == MUT_NOEPOCH ? (uint64_t)0 : PUB_EPOCH_ONE)
 
 #include "publish.h"
 
