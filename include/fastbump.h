@@ -10,9 +10,9 @@
  *   fbump_fastarena  shared between threads, lock-free alloc, wait-free get;
  *                    see fbump_fastarena_create(3)
  *
- * This header is self-contained, compiles as C99 or later and as C++, and
- * does not include <stdatomic.h>: the inline fast paths use the GCC/Clang
- * __atomic builtins.  The overview is fastbump(3).
+ * This header is self-contained, compiles as C99 or later and as C++11 or
+ * later, and does not include <stdatomic.h>: the inline fast paths use the
+ * GCC/Clang __atomic builtins.  The overview is fastbump(3).
  */
 #ifndef FASTBUMP_H
 #define FASTBUMP_H
