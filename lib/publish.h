@@ -15,7 +15,9 @@
  *       a reader never sees an unwritten slot.
  *   I3  count never decreases outside an exclusive section, and a helper
  *       that read the flags before an exclusive section can never raise
- *       the count after it (its CAS expects the old epoch).
+ *       the count after it: if the section lowered the count, the
+ *       helper's CAS expects the old epoch and fails; if not, every flag
+ *       the helper saw set is still set, and its slot still finished.
  *   I4  Once every writer has returned, pub_advance (which len, the slice
  *       and the exclusive operations call) brings count to cursor: no
  *       stall, whatever the interleaving.
@@ -244,8 +246,10 @@ static inline int pub_lock(struct fbump_pub *p, size_t *len)
 		return EBUSY;
 	if (pub_advance(p) != c)
 		return EBUSY;	/* a reserved slot is not finished */
-	/* acquire: orders our later accesses to the slots after the
-	 * finishing of every slot below c, which pub_advance acquired.
+	/* acquire: pairs with the last pub_unlock's release, so that the
+	 * section comes after the one before.  (The finishing of the slots
+	 * below c is acquired by the CAS of the word below: after an ABA,
+	 * pub_advance may have acquired another generation of them.)
 	 * The CAS fails if the cursor is no longer c; it may have left c
 	 * and come back, which the count check below catches. */
 	PUB_STEP();
@@ -294,7 +298,8 @@ static inline void pub_drop_last(struct fbump_pub *p, size_t len)
 	/* relaxed load: only this thread changes the word now.  No helper's
 	 * CAS can succeed during the section: before the count is lowered
 	 * there is no slot past it to publish (count == cursor), and a
-	 * helper's older word has a smaller count; once it is lowered, the
+	 * helper's older word has a smaller count (or the same, with nothing
+	 * past it to publish); once it is lowered, the
 	 * word is in a new epoch that no earlier load saw, and the flags
 	 * above the count are cleared before it is stored.
 	 * release store: the slots still below 'len' were acquired by

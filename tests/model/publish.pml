@@ -48,7 +48,7 @@
  *                     before a rollback raises the count over a destroyed
  *                     slot after it (ABA): CFG 4
  *   -DMUTANT_ABA      pub_lock trusts its CAS of the cursor and does not
- *                     check the count when it starts the epoch: the other
+ *                     check the word's count with its second CAS: the other
  *                     reset lowered the cursor, the writer took it back
  *                     to c and is still writing (ABA on the cursor): CFG 6
  *
