@@ -28,7 +28,6 @@
 #define FBUMP_PUBLISH_H
 
 #include <errno.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,10 +80,6 @@ struct fbump_pub {
 	fbump_atomic_u64 *published;	/* the public head's field */
 	fbump_atomic_flag8 *ready;	/* one flag per slot */
 	size_t capacity;		/* slots that may be handed out */
-	/* The exclusive section has lowered the count (and so begun a new
-	 * epoch).  Plain: only the section's owner reads or writes it, and
-	 * the cursor's release and acquire order one owner after another. */
-	bool lowered;
 };
 
 /* Makes memory usable for slots [0, end): 0 or an errno value. */
@@ -282,7 +277,6 @@ static inline int pub_lock(struct fbump_pub *p, size_t *len)
 		return EBUSY;
 	}
 	FBUMP_HAPPENS_AFTER(p->published);
-	p->lowered = false;
 	*len = c;
 	return 0;
 }
@@ -305,14 +299,18 @@ static inline void pub_drop_last(struct fbump_pub *p, size_t len)
 	 * release store: the slots still below 'len' were acquired by
 	 * pub_lock; a thread that later reads this count may read them. */
 	uint64_t word = fbump_atomic_load(p->published, FBUMP_RELAXED);
+	/* relaxed: the cursor is ours (PUB_EXCLUSIVE) until pub_unlock, so
+	 * this reads the value of our own CAS: the count the section
+	 * started from. */
+	size_t start = fbump_atomic_load(&p->cursor, FBUMP_RELAXED) &
+		       ~PUB_EXCLUSIVE;
 
-	if (!p->lowered) {
-		/* A new epoch, in the store that first lowers the count: a
-		 * helper that scanned the flags before can no longer move
-		 * the count (I3).  Sections that drop nothing leave the
-		 * epoch alone, so it wraps only after 2^24 that do. */
+	if (pub_count(word) == start) {
+		/* The section's first lowering: a new epoch, in the same
+		 * store, so that a helper that scanned the flags before can
+		 * no longer move the count (I3).  Sections that drop nothing
+		 * leave the epoch alone: it wraps only after 2^24 that do. */
 		word += PUB_EPOCH_STEP;
-		p->lowered = true;
 	}
 	FBUMP_HAPPENS_BEFORE(p->published);
 	fbump_atomic_store(p->published, pub_with_count(word, len),
