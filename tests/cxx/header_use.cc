@@ -56,6 +56,16 @@ struct frame {
 FBUMP_ARENA_TYPED(frame_arena, frame);
 FBUMP_FASTARENA_TYPED(frame_log, frame);
 
+// Trivially copyable without a default constructor: the typed layer must
+// not need one (it copies values as bytes).
+struct ticket {
+	int n;
+	explicit ticket(int v) : n(v) {}
+};
+static_assert(std::is_trivially_copyable<ticket>::value, "trivially copyable");
+FBUMP_ARENA_TYPED(ticket_arena, ticket);
+FBUMP_FASTARENA_TYPED(ticket_log, ticket);
+
 namespace {
 
 vec3 v3(float x, float y, float z)
@@ -319,6 +329,23 @@ void test_typed_sizes()
 
 } // namespace
 
+void test_typed_no_default_ctor()
+{
+	ticket_arena a;
+	ticket_log l;
+	CHECK(ticket_arena_create(&a, nullptr) == 0);
+	CHECK(ticket_log_create(&l, nullptr) == 0);
+	for (int k = 0; k < 3; k++) {
+		ticket t(10 + k);
+		CHECK(ticket_arena_alloc(&a, &t).i == static_cast<size_t>(k));
+		CHECK(ticket_log_alloc(&l, &t).i == static_cast<size_t>(k));
+	}
+	CHECK(ticket_arena_get(&a, ticket_arena_idx_make(2))->n == 12);
+	CHECK(ticket_log_get(&l, ticket_log_idx_make(1))->n == 11);
+	CHECK(ticket_arena_destroy(&a) == 0);
+	CHECK(ticket_log_destroy(&l) == 0);
+}
+
 int main()
 {
 	test_version();
@@ -326,6 +353,7 @@ int main()
 	test_fastarena();
 	test_typed();
 	test_typed_sizes();
+	test_typed_no_default_ctor();
 	if (failures != 0) {
 		std::fprintf(stderr, "header_use: %d checks failed\n", failures);
 		return EXIT_FAILURE;
