@@ -7,7 +7,10 @@
  * them (never required): APR pools (HAVE_APR), talloc (HAVE_TALLOC) and
  * Intel TBB's concurrent_vector (HAVE_TBB, through bench/tbb-peer.cc).
  * Rows named "floor: ..." are not peers but the least that a workload can
- * cost on this machine (see floor_alloc_u64 and vec_backtrack).
+ * cost on this machine for one kind of container: one that hands out
+ * fresh memory (floor_alloc_u64), or one kept as a library object behind
+ * a pointer (vec_backtrack, small_floor).  A peer of another kind, such
+ * as an array in local variables, may be faster than such a floor.
  * Prints the machine, then for each workload the median ns per operation
  * of interleaved repetitions, their spread (+-), each peer's time as a
  * ratio to libfastbump's (peer/ours > 1: libfastbump is faster), resident
@@ -607,7 +610,15 @@ APR_ALLOC_FNS(struct s32, s32)
 TALLOC_ALLOC_FNS(uint64_t, u64)
 TALLOC_ALLOC_FNS(struct s32, s32)
 
-/* The entries of an alloc workload, ours first. */
+/* Calls that the compiler may neither inline nor look into (GCC would
+ * otherwise clone them for a constant argument or learn that one never
+ * returns), as a library's are. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+# define BENCH_OPAQUE __attribute__((noipa))
+#else
+# define BENCH_OPAQUE __attribute__((noinline))
+#endif
+
 /* Not a peer: the floor of any container that hands out fresh memory.
  * Stores T values into a fresh anonymous mapping, asking the kernel to
  * populate the next 64 KiB (MADV_POPULATE_WRITE) just before the stores
@@ -647,6 +658,7 @@ static double floor_alloc_##tag(size_t n, size_t *rss) \
 FLOOR_FNS(uint64_t, u64)
 FLOOR_FNS(struct s32, s32)
 
+/* The entries of an alloc workload, ours first. */
 #define ALLOC_ENTRIES(tag) \
 	{ "fbump_arena typed", typed_alloc_##tag }, \
 	{ "fbump_arena untyped", arena_alloc_##tag }, \
@@ -919,7 +931,7 @@ struct small_vec {
 	uint64_t slot[];
 };
 
-static __attribute__((noinline)) struct small_vec *small_vec_new(size_t cap)
+static BENCH_OPAQUE struct small_vec *small_vec_new(size_t cap)
 {
 	struct small_vec *v = malloc(sizeof(*v) + cap * sizeof(uint64_t));
 
@@ -930,13 +942,13 @@ static __attribute__((noinline)) struct small_vec *small_vec_new(size_t cap)
 	return v;
 }
 
-static __attribute__((noinline)) void small_vec_full(struct small_vec *v)
+static BENCH_OPAQUE void small_vec_full(struct small_vec *v)
 {
 	(void)v;
 	die_msg("small_vec: full");
 }
 
-static __attribute__((noinline)) void small_vec_free(struct small_vec *v)
+static BENCH_OPAQUE void small_vec_free(struct small_vec *v)
 {
 	sink += v->len;
 	free(v);
@@ -1112,7 +1124,7 @@ struct u64vec {
 	size_t len, cap;
 };
 
-static __attribute__((noinline)) void u64vec_grow(struct u64vec *v)
+static BENCH_OPAQUE void u64vec_grow(struct u64vec *v)
 {
 	v->cap = v->cap ? v->cap * 2 : 16;
 	v->data = realloc(v->data, v->cap * sizeof(*v->data));

@@ -276,7 +276,8 @@ typedef struct fbump_fastarena fbump_fastarena;
  * slot array never moves: base is fixed from create to destroy.  a program
  * reads published only with __atomic acquire loads: its low bits
  * (FBUMP_FASTARENA_COUNT_MASK) count the slots [0, count) that are written;
- * the high bits are an epoch that rollback, reset and drain advance. */
+ * the high bits are an epoch that rollback, reset and drain advance
+ * when they lower the count. */
 struct fbump_fastarena_head {
 	unsigned char *base;	/* slot 0 */
 	uint64_t published;	/* epoch << 40 | count */
