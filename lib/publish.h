@@ -293,9 +293,9 @@ static inline void pub_drop_last(struct fbump_pub *p, size_t len)
 	 * CAS can succeed during the section: before the count is lowered
 	 * there is no slot past it to publish (count == cursor), and a
 	 * helper's older word has a smaller count (or the same, with nothing
-	 * past it to publish); once it is lowered, the
-	 * word is in a new epoch that no earlier load saw, and the flags
-	 * above the count are cleared before it is stored.
+	 * past it to publish); once it is lowered, the word is in a new
+	 * epoch that no earlier load saw, and the flags above the count are
+	 * cleared before it is stored.
 	 * release store: the slots still below 'len' were acquired by
 	 * pub_lock; a thread that later reads this count may read them. */
 	uint64_t word = fbump_atomic_load(p->published, FBUMP_RELAXED);
