@@ -273,7 +273,7 @@ static inline fbump_checkpoint fbump_arena_checkpoint_inline_(
 typedef struct fbump_fastarena fbump_fastarena;
 
 /* Stable public prefix of every fbump_fastarena (part of the ABI).  The
- * slot array never moves: base is fixed from create to destroy.  a program
+ * slot array never moves: base is fixed from create to destroy.  A program
  * reads published only with __atomic acquire loads: its low bits
  * (FBUMP_FASTARENA_COUNT_MASK) count the slots [0, count) that are written;
  * the high bits are an epoch that rollback, reset and drain advance

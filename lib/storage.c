@@ -221,9 +221,8 @@ int fbump_storage_init(struct fbump_store *st, const struct fbump_model *m,
 		st->limit = realloc_limit(m);
 		if (m->capacity == 0)
 			return 0;
-		if ((err = fbump_storage_check(m)) != 0)
-			return err;
-		bytes = m->capacity * m->stride; /* checked */
+		/* fbump_storage_check found it within realloc_limit */
+		bytes = m->capacity * m->stride;
 		st->base = m->allocator.alloc(m->allocator.ctx, bytes, m->align);
 		if (st->base == NULL)
 			return ENOMEM;

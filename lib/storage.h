@@ -39,8 +39,10 @@ struct fbump_store {
 
 /* Sets up 'st' for 'model'.  FIXED allocates its block now; VM reserves
  * address space now if 'reserve_now', else at the first grow; REALLOC
- * allocates the configured initial capacity, if any.  Returns 0, ENOMEM,
- * EINVAL (FIXED without a capacity) or EOVERFLOW (capacity * stride). */
+ * allocates the configured initial capacity, if any, and requires a model
+ * that passed fbump_storage_check (fbump_arena_create checks it before it
+ * allocates).  Returns 0, ENOMEM, EINVAL (FIXED without a capacity) or
+ * EOVERFLOW (FIXED or VM: capacity * stride). */
 int fbump_storage_init(struct fbump_store *st, const struct fbump_model *model,
 		       bool reserve_now);
 
