@@ -2454,21 +2454,29 @@ START_TEST(test_vmcache_bounded)
 }
 END_TEST
 
+/* A new default VM arena with exactly one reservation in the cache, left
+ * by a destroyed arena whose slots were at *slots. */
+static fbump_arena *arena_with_one_cached(void **slots)
+{
+	fbump_arena *a;
+
+	fbump_vmcache_flush();
+	a = new_arena(&vm_default);
+	push(a, 1);
+	*slots = fbump_arena_data(a);
+	destroy_ok(a);
+	return new_arena(&vm_default);
+}
+
 /* Taking a reservation from the cache is one VM step for fault injection:
  * when it fails, the append reports ENOMEM, the arena stays empty and
  * usable, and the reservation goes back to the cache for the retry. */
 START_TEST(test_vmcache_take_fails)
 {
-	fbump_arena *a;
 	void *slots;
+	fbump_arena *a = arena_with_one_cached(&slots);
 	long v = key(0), before;
 
-	fbump_vmcache_flush();
-	a = new_arena(&vm_default);
-	push(a, 1);
-	slots = fbump_arena_data(a);
-	destroy_ok(a);
-	a = new_arena(&vm_default);
 	tu_vm_fail_at(0);
 	ASSERT_INDEX_FAILS(fbump_arena_alloc(a, &v), ENOMEM);
 	ck_assert_int_eq(tu_fault_failed(), 1);
@@ -2490,16 +2498,10 @@ END_TEST
  * and the retry takes the same reservation in one step. */
 START_TEST(test_vmcache_commit_fails)
 {
-	fbump_arena *a;
 	void *slots;
+	fbump_arena *a = arena_with_one_cached(&slots);
 	long before;
 
-	fbump_vmcache_flush();
-	a = new_arena(&vm_default);
-	push(a, 1);
-	slots = fbump_arena_data(a);
-	destroy_ok(a);
-	a = new_arena(&vm_default);
 	tu_vm_fail_at(1); /* the take is step 0, the commit step 1 */
 	errno = 0;
 	ck_assert_int_eq(fbump_arena_reserve(a, 100000), ENOMEM);
