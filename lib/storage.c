@@ -411,10 +411,16 @@ void fbump_storage_shrink(struct fbump_store *st, size_t keep)
 			a->free(a->ctx, st->base, have);
 			st->base = NULL;
 		} else {
+			int saved = errno;
 			void *p = a->realloc(a->ctx, st->base, have, keep,
 					     st->model->align);
-			if (p == NULL)
-				return; /* keeping the larger block is fine */
+
+			if (p == NULL) {
+				/* keeping the larger block is fine, and the
+				 * caller's call succeeds: errno as it was */
+				errno = saved;
+				return;
+			}
 			st->base = p;
 		}
 	} else {

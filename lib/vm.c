@@ -125,18 +125,26 @@ void fbump_vm_populate_forget(void)
 }
 #endif
 
+/* Neither decommit nor release can fail for the caller, whose call then
+ * succeeds: errno stays as it was even if the system refuses. */
 void fbump_vm_decommit(void *p, size_t size)
 {
+	int saved = errno;
+
 	if (size == 0)
 		return;
 	/* Drop the pages first so they stop counting as resident, then make
 	 * the range inaccessible so a stale pointer faults. */
 	(void)madvise(p, size, MADV_DONTNEED);
 	(void)mprotect(p, size, PROT_NONE);
+	errno = saved;
 }
 
 void fbump_vm_release(void *map, size_t map_size)
 {
+	int saved = errno;
+
 	if (map != NULL)
 		(void)munmap(map, map_size);
+	errno = saved;
 }

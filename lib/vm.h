@@ -28,9 +28,11 @@ void fbump_vm_populate(void *p, size_t size);
 
 /* Returns [p, p + size) to the system and makes it inaccessible again;
  * its contents are lost.  Page-aligned.  Never fails in a way that
- * matters: on error the pages simply stay committed. */
+ * matters: on error the pages simply stay committed.  errno is kept. */
 void fbump_vm_decommit(void *p, size_t size);
 
+/* Unmaps what fbump_vm_reserve returned in *map and *map_size (nothing if
+ * map is NULL).  errno is kept. */
 void fbump_vm_release(void *map, size_t map_size);
 
 #ifdef FBUMP_TESTING

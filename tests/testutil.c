@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdint.h>
@@ -245,6 +246,8 @@ static void *tu_alloc(void *ctx, size_t size, size_t align)
 		stats.misuses++;
 	else if (!fault_now(TU_FAULT_ALLOC))
 		p = block_new(size, align);
+	else
+		errno = ENOMEM; /* as malloc sets it */
 	pthread_mutex_unlock(&lock);
 	return p;
 }
@@ -269,6 +272,8 @@ static void *tu_realloc(void *ctx, void *ptr, size_t old_size,
 			memcpy(p, ptr, old_size < new_size ? old_size : new_size);
 			block_free(h);
 		}
+	} else {
+		errno = ENOMEM; /* as realloc sets it */
 	}
 	pthread_mutex_unlock(&lock);
 	return p;
