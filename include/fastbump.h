@@ -128,11 +128,18 @@ struct fbump_config {
 	size_t capacity;
 };
 
-/* The casts: size and align may be any integer expressions (C++ forbids a
- * narrowing conversion in a braced initializer). */
+/* size and align may be any integer expressions.  C++ forbids a narrowing
+ * conversion in a braced initializer, so there they go through a
+ * static_cast, which still rejects a pointer; C converts them as for an
+ * assignment, with the compiler's usual warnings. */
+#ifdef __cplusplus
+# define FBUMP_SIZE_ARG_(x) static_cast<size_t>(x)
+#else
+# define FBUMP_SIZE_ARG_(x) (x)
+#endif
 #define FBUMP_CONFIG_INIT_SIZED(size, align) \
-	{ sizeof(struct fbump_config), (size_t)(size), (size_t)(align), \
-	  0, 0, 0, 0, 0, 0 }
+	{ sizeof(struct fbump_config), FBUMP_SIZE_ARG_(size), \
+	  FBUMP_SIZE_ARG_(align), 0, 0, 0, 0, 0, 0 }
 #define FBUMP_CONFIG_INIT(type) \
 	FBUMP_CONFIG_INIT_SIZED(sizeof(type), FBUMP_ALIGNOF(type))
 
@@ -370,18 +377,19 @@ static inline fbump_checkpoint fbump_fastarena_checkpoint_inline_(
 	return fbump_fastarena_checkpoint(arena);
 }
 
-/* for each published element, in order; the length is read once.  Two
- * loops, so that 'type' may be a pointer type (one declarator list would
- * make the bound a 'type' and the cursor a 'type *'); a break leaves the
- * inner one, and the outer one then ends. */
+/* for each published element, in order; the length and the stride are
+ * read once, and 'arena' is evaluated three times, before the first
+ * element.  Two loops, so that 'type' may be a pointer type (one
+ * declarator list would make the bound a 'type' and the cursor a
+ * 'type *'); a break leaves the inner one, and the outer one then ends. */
 #define FBUMP_FASTARENA_FOREACH(type, var, arena) \
-	for (size_t var##_i_ = 0, var##_n_ = fbump_fastarena_len(arena); \
+	for (size_t var##_i_ = 0, var##_n_ = fbump_fastarena_len(arena), \
+		    var##_s_ = fbump_fastarena_stride(arena); \
 	     var##_i_ != FBUMP_NONE; var##_i_ = FBUMP_NONE) \
 		for (type *var = (type *)fbump_fastarena_data(arena); \
 		     var##_i_ < var##_n_; \
 		     var##_i_++, \
-		     var = (type *)(void *)((unsigned char *)var + \
-					    fbump_fastarena_stride(arena)))
+		     var = (type *)(void *)((unsigned char *)var + var##_s_))
 
 /* ---- Typed layer: FBUMP_ARENA_TYPED, FBUMP_FASTARENA_TYPED -------------- */
 /*

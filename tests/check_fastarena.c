@@ -880,7 +880,8 @@ START_TEST(test_foreach)
 }
 END_TEST
 
-/* An element type that is a pointer; a break leaves the whole loop. */
+/* An element type that is a pointer; a break leaves the whole loop, a
+ * continue moves to the next element. */
 START_TEST(test_foreach_pointer_type)
 {
 	struct fbump_config cfg = FBUMP_CONFIG_INIT(const char *);
@@ -898,6 +899,16 @@ START_TEST(test_foreach_pointer_type)
 	}
 	ck_assert_uint_eq(visits, 4);
 	ck_assert_uint_eq(chars, 6);
+	/* continue moves the cursor and the count together */
+	visits = chars = 0;
+	FBUMP_FASTARENA_FOREACH(const char *, w, a) {
+		visits++;
+		if (strlen(*w) % 2 == 0)
+			continue;
+		chars += strlen(*w);
+	}
+	ck_assert_uint_eq(visits, 5);
+	ck_assert_uint_eq(chars, 5); /* "a", "def", "x" */
 	free_arena(a);
 }
 END_TEST

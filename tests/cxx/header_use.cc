@@ -327,8 +327,6 @@ void test_typed_sizes()
 	CHECK(frame_log_destroy(&l) == 0);
 }
 
-} // namespace
-
 void test_typed_no_default_ctor()
 {
 	ticket_arena a;
@@ -345,6 +343,8 @@ void test_typed_no_default_ctor()
 	CHECK(ticket_arena_destroy(&a) == 0);
 	CHECK(ticket_log_destroy(&l) == 0);
 }
+
+} // namespace
 
 int main()
 {
