@@ -242,9 +242,13 @@ static inline int pub_lock(struct fbump_pub *p, size_t *len)
 	if (pub_advance(p) != c)
 		return EBUSY;	/* a reserved slot is not finished */
 	/* acquire: pairs with the last pub_unlock's release, so that the
-	 * section comes after the one before.  (The finishing of the slots
-	 * below c is acquired by the CAS of the word below: after an ABA,
-	 * pub_advance may have acquired another generation of them.)
+	 * section comes after the one before, and so that the release
+	 * store of a refusal below passes that on; the CAS of the word below
+	 * orders it as well, since every section that lowered the count
+	 * released a word that this CAS reads from.  That CAS, not this
+	 * one, carries the ordering the section needs: the finishing of the
+	 * slots below c (after an ABA, pub_advance may have acquired
+	 * another generation of them).
 	 * The CAS fails if the cursor is no longer c; it may have left c
 	 * and come back, which the count check below catches. */
 	PUB_STEP();
@@ -262,15 +266,26 @@ static inline int pub_lock(struct fbump_pub *p, size_t *len)
 	 * relaxed load: only a guess of the word, which the CAS checks. */
 	word = fbump_atomic_load(p->published, FBUMP_RELAXED);
 	FBUMP_HAPPENS_BEFORE(p->published);
-	/* acq_rel on success: acquire, so that our later accesses to the
-	 * slots come after their finishing (the writers' release stores and
-	 * CASes of the word that led to a count of c); release, so that a
-	 * thread that acquires the word from us sees everything before it.
+	/* acq_rel on success.  The acquire is what matters: our later
+	 * accesses to the slots come after their finishing (the writers'
+	 * release stores and CASes of the word that led to a count of c).
+	 * The release half publishes nothing the word's readers need (a
+	 * read-modify-write continues the release sequences of the word
+	 * whatever its own order); it is kept because a locked instruction
+	 * costs the same either way.  tests/model's weaklock mutant makes
+	 * the success order relaxed, and Relacy catches it.
 	 * relaxed on failure: we read nothing through it. */
 	if (pub_count(word) != c ||
 	    !fbump_atomic_cas(p->published, &word, word, FBUMP_ACQ_REL,
 			      FBUMP_RELAXED)) {
-		/* release: as pub_unlock; no writer reserved meanwhile,
+		/* release: this store, by a thread other than the last
+		 * pub_unlock's, ends that unlock's release sequence on the
+		 * cursor (C11 5.1.2.4), so it must itself release what the
+		 * sections before published: a writer that reserves from c
+		 * must come after their destructors and cleared flags, as
+		 * after pub_unlock.  (Relacy keeps a release sequence going
+		 * through such a store, so it cannot catch a relaxed one:
+		 * tests/model/README.md.)  No writer reserved meanwhile,
 		 * since the cursor held PUB_EXCLUSIVE. */
 		FBUMP_HAPPENS_BEFORE(&p->cursor);
 		fbump_atomic_store(&p->cursor, c, FBUMP_RELEASE);

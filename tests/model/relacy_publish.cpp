@@ -21,6 +21,9 @@
  *   noepoch   mutant M5: PUB_EPOCH_STEP is 0, so the epoch of the
  *             published word never changes (the protocol before
  *             the epoch: the ABA of a stale helper, caught by rollback2)
+ *   weaklock  mutant M6: pub_lock's check of the word (its acq_rel CAS,
+ *             the only one of the protocol) is relaxed on success, so
+ *             a section need not come after the slots' finishing
  *   Mutants live only in the macros below (the atomics layer and
  *   PUB_EPOCH_STEP): publish.h is intact.
  *   For a mutant, exit 0 only if Relacy finds a failure in some test
@@ -53,10 +56,11 @@
 
 enum mutant_e {
 	MUT_NONE, MUT_WEAK, MUT_PLAINCAS, MUT_WEAKFLAG, MUT_WEAKCAS,
-	MUT_NOEPOCH, MUT_COUNT
+	MUT_NOEPOCH, MUT_WEAKLOCK, MUT_COUNT
 };
 static const char *const mutant_names[] = {
-	"real", "weak", "plaincas", "weakflag", "weakcas", "noepoch"
+	"real", "weak", "plaincas", "weakflag", "weakcas", "noepoch",
+	"weaklock"
 };
 static mutant_e g_mutant = MUT_NONE;
 
@@ -141,6 +145,9 @@ static bool fb_cas(rl::atomic<T> *a, T *expected, U desired,
 	/* M4: the helpers' release CAS of the count becomes relaxed */
 	if (g_mutant == MUT_WEAKCAS && ok == rl::mo_release)
 		ok = fail = rl::mo_relaxed;
+	/* M6: pub_lock's acq_rel CAS of the word becomes relaxed */
+	if (g_mutant == MUT_WEAKLOCK && ok == rl::mo_acq_rel)
+		ok = rl::mo_relaxed;
 	if (g_mutant == MUT_PLAINCAS) {
 		/* M2: not atomic; another thread may run between the load
 		 * and the store (Relacy schedules at each atomic access). */
@@ -581,8 +588,9 @@ int main(int argc, char **argv)
 			verbose = true;
 		else {
 			std::fprintf(stderr, "usage: %s [real|weak|plaincas|"
-				     "weakflag|weakcas|noepoch] [writers2x2|"
-				     "writers3x1|exclusive|rollback2|rollbacklen]"
+				     "weakflag|weakcas|noepoch|weaklock] "
+				     "[writers2x2|writers3x1|exclusive|rollback2|"
+				     "rollbacklen|twolocks]"
 				     "... [-b context-bound | -i random-iterations]"
 				     " [-v]\n", argv[0]);
 			return 2;
