@@ -1087,13 +1087,13 @@ START_TEST(test_reserve_overflow)
 	struct state s = state_of(a);
 
 	ASSERT_STATUS_FAILS(fbump_arena_reserve(a, SIZE_MAX), EOVERFLOW);
-	ASSERT_STATUS_FAILS(fbump_arena_reserve(a, SIZE_MAX / 8 + 1),
+	ASSERT_STATUS_FAILS(fbump_arena_reserve(a, SIZE_MAX / sizeof(long) + 1),
 			    EOVERFLOW);
 	assert_unchanged(a, &s);
 	push(a, 2);
 	s = state_of(a);
 	ASSERT_STATUS_FAILS(fbump_arena_reserve(a, SIZE_MAX - 1), EOVERFLOW);
-	ASSERT_STATUS_FAILS(fbump_arena_reserve(a, SIZE_MAX / 8 - 1),
+	ASSERT_STATUS_FAILS(fbump_arena_reserve(a, SIZE_MAX / sizeof(long) - 1),
 			    EOVERFLOW);
 	assert_unchanged(a, &s);
 	destroy_ok(a);

@@ -341,6 +341,7 @@ static void m_cap_past_ptrdiff(struct fbump_config *c)
 	/* capacity * stride fits size_t but exceeds PTRDIFF_MAX */
 	c->capacity = (size_t)PTRDIFF_MAX / sizeof(long) + 1;
 }
+#if SIZE_MAX > 0xffffffffu	/* used only where the block cannot exist */
 static void m_fixed_near_ptrdiff(struct fbump_config *c)
 {
 	/* a FIXED block of PTRDIFF_MAX - 1 MiB bytes: representable, but
@@ -350,6 +351,7 @@ static void m_fixed_near_ptrdiff(struct fbump_config *c)
 	c->elem_align = 1;
 	c->capacity = (size_t)PTRDIFF_MAX - ((size_t)1 << 20);
 }
+#endif
 static void m_fixed(struct fbump_config *c)
 {
 	c->storage = FBUMP_STORAGE_FIXED;
@@ -565,11 +567,14 @@ static uintmax_t a_extend_one_too_many(struct env *e)
 	return fbump_arena_alloc_extend(e->a, values, room + 1);
 }
 
-static long big_values[10000];
+/* Elements enough to need more than the first 64 KiB commit of a VM
+ * arena, whatever the size of a long (and fewer than VM_CAP). */
+#define GROW_N ((size_t)(80 << 10) / sizeof(long) + 1)
+static long big_values[GROW_N];
 
 static uintmax_t a_extend_grow(struct env *e)
 {
-	return fbump_arena_alloc_extend(e->a, big_values, 10000);
+	return fbump_arena_alloc_extend(e->a, big_values, GROW_N);
 }
 
 static uintmax_t a_extend(struct env *e)
@@ -646,7 +651,7 @@ static uintmax_t a_reserve_ptrdiff(struct env *e)
 
 static uintmax_t a_reserve_grow(struct env *e)
 {
-	return status_ret(fbump_arena_reserve(e->a, 10000));
+	return status_ret(fbump_arena_reserve(e->a, GROW_N));
 }
 
 static uintmax_t a_reserve_0(struct env *e)
@@ -952,7 +957,7 @@ static uintmax_t f_extend_one_too_many(struct env *e)
 
 static uintmax_t f_extend_grow(struct env *e)
 {
-	return fbump_fastarena_alloc_extend(e->f, big_values, 10000);
+	return fbump_fastarena_alloc_extend(e->f, big_values, GROW_N);
 }
 
 static uintmax_t f_extend(struct env *e)
